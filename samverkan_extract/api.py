@@ -1,0 +1,38 @@
+"""The Python API: ``extract`` one file, ``extract_many`` into a ``Corpus``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from samverkan_extract.extractors import extract_agreement
+from samverkan_extract.readers import SUPPORTED_SUFFIXES, read_document
+from samverkan_extract.schema import Agreement
+
+
+def extract(path: str | Path) -> Agreement:
+    """Read one agreement file and return its normalised record.
+
+    Raises ``InputError`` (naming the file and the problem) for input it cannot read.
+    """
+    return extract_agreement(read_document(path))
+
+
+def normalised_text(path: str | Path) -> str:
+    """The text that evidence offsets point into."""
+    return read_document(path).text
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the supported files inside directories, in a stable order."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(
+                f for f in p.rglob("*")
+                if f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.startswith(".")
+                and (f.is_file() or not f.exists())
+            )
+        else:
+            out.append(p)
+    return out

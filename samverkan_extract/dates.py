@@ -1,0 +1,123 @@
+"""Swedish dates as agreements write them: ISO, "12 januari 2023", drafts ("2020-03-XX")."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+import regex
+
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4,
+    "apr": 4, "maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augusti": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11,
+    "nov": 11, "december": 12, "dec": 12,
+}
+NUMBER_WORDS = {
+    "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
+    "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12,
+}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_YEAR = r"(?:19|20)\d{2}"
+
+DATE = regex.compile(
+    rf"""
+    (?P<iso>(?P<iy>{_YEAR})\s?[-.](?P<im>[01]?\d|XX)\s?[-.](?P<id>[0-3]?\d|XX)(?![\d])(?!-\d))
+  | (?P<text>(?P<td>[0-3]?\d)(?::?e)?\s+(?P<tm>{_MONTH})\.?,?\s+(?P<ty>{_YEAR}))
+  | (?P<slash>(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?:\s+|[-/])(?P<sy>{_YEAR}))
+  | (?P<month>(?P<mm>{_MONTH})\s+(?P<my>{_YEAR}))
+    """,
+    regex.I | regex.X,
+)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    start: int
+    end: int
+    value: str  # ISO at the precision given: "2023-03-24", "2020-03", "2019"
+    precision: str  # day, month, year
+
+    @property
+    def first_day(self) -> dt.date:
+        parts = [int(p) for p in self.value.split("-")]
+        return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        parts = [int(p) for p in self.value.split("-")]
+        if len(parts) == 3:
+            return dt.date(*parts)
+        month = parts[1] if len(parts) > 1 else 12
+        return dt.date(parts[0], month, calendar.monthrange(parts[0], month)[1])
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        dt.date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def find_dates(text: str, offset: int = 0) -> list[DateMatch]:
+    """All dates in ``text``; offsets are shifted by ``offset``."""
+    found = []
+    for m in DATE.finditer(text):
+        start, end = m.start() + offset, m.end() + offset
+        if m.group("iso"):
+            y, mon, day = m.group("iy"), m.group("im"), m.group("id")
+            if mon.upper() == "XX":
+                found.append(DateMatch(start, end, y, "year"))
+            elif day.upper() == "XX":
+                if 1 <= int(mon) <= 12:
+                    found.append(DateMatch(start, end, f"{y}-{int(mon):02d}", "month"))
+            elif _valid(int(y), int(mon), int(day)):
+                found.append(DateMatch(start, end, f"{y}-{int(mon):02d}-{int(day):02d}", "day"))
+        elif m.group("text"):
+            y, mon, day = int(m.group("ty")), MONTHS[m.group("tm").lower()], int(m.group("td"))
+            if _valid(y, mon, day):
+                found.append(DateMatch(start, end, f"{y}-{mon:02d}-{day:02d}", "day"))
+        elif m.group("slash"):
+            y, mon, day = int(m.group("sy")), int(m.group("sm")), int(m.group("sd"))
+            if _valid(y, mon, day):
+                found.append(DateMatch(start, end, f"{y}-{mon:02d}-{day:02d}", "day"))
+        elif m.group("month"):
+            mon, y = MONTHS[m.group("mm").lower()], int(m.group("my"))
+            found.append(DateMatch(start, end, f"{y}-{mon:02d}", "month"))
+    return found
+
+
+YEAR_RANGE = regex.compile(
+    rf"(?<![\d-])(?P<a>{_YEAR})\s*(?:[-–—/]|\s+till\s+)\s*(?P<b>{_YEAR}|\d{{2}})(?![\d-])"
+)
+
+
+def find_year_ranges(text: str, offset: int = 0) -> list[tuple[int, int, int, int]]:
+    """Year ranges "2019-2023", "2020—2023", "2024–26": (start, end, first, last)."""
+    out = []
+    for m in YEAR_RANGE.finditer(text):
+        a = int(m.group("a"))
+        b_text = m.group("b")
+        b = int(b_text) if len(b_text) == 4 else (a // 100) * 100 + int(b_text)
+        if a < b <= a + 10:
+            out.append((m.start() + offset, m.end() + offset, a, b))
+    return out
+
+
+def add_years(start: dt.date, years: int) -> dt.date:
+    """The last day of a span of ``years`` years beginning on ``start``."""
+    try:
+        after = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        after = start.replace(year=start.year + years, day=28)
+    return after - dt.timedelta(days=1)
+
+
+def number_word(word: str) -> float | None:
+    word = word.lower()
+    if word.isdigit():
+        return float(word)
+    value = NUMBER_WORDS.get(word)
+    return float(value) if value is not None else None

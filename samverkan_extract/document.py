@@ -1,0 +1,164 @@
+"""The format-neutral document every reader returns and every extractor reads.
+
+A reader hands raw blocks (a kind and the lines of text it saw) to ``DocumentBuilder``;
+the builder normalises them once (whitespace folded, hyphenation joined, prose lines
+reflowed) and records where each block sits in the one normalised text, so that every
+evidence offset later points into the same string.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Literal
+
+import regex
+
+BlockKind = Literal[
+    "heading", "paragraph", "list_item", "table_cell", "signature", "header", "footer"
+]
+BBox = tuple[float, float, float, float]
+
+BLOCK_SEPARATOR = "\n\n"
+
+# A line at least this long is taken as wrapped prose, so the break after it is soft.
+PROSE_LINE_LENGTH = 40
+# Words after a line-end hyphen that show the hyphen is real ("för- och nackdelar").
+_KEEP_HYPHEN_BEFORE = {"och", "eller", "samt", "resp", "respektive", "till"}
+_SPACES = regex.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = regex.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A stretch of the normalised text with its layout: kind, page, box, table cell."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    page: int | None = None
+    bbox: BBox | None = None
+    level: int = 0
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+
+@dataclass
+class Document:
+    """Normalised text plus its blocks and facts about the source file."""
+
+    text: str
+    blocks: list[Block]
+    path: str
+    format: str
+    sha256: str
+    pages: int | None = None
+    ocr: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._starts = [b.start for b in self.blocks]
+
+    def block_at(self, offset: int) -> Block | None:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and self.blocks[i].start <= offset <= self.blocks[i].end:
+            return self.blocks[i]
+        return None
+
+    def page_at(self, offset: int) -> int | None:
+        block = self.block_at(offset)
+        if block is not None:
+            return block.page
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return self.blocks[i].page if i >= 0 else None
+
+    def block_text(self, block: Block) -> str:
+        return self.text[block.start : block.end]
+
+
+def clean_line(line: str) -> str:
+    """Fold spaces and drop invisible characters; keep everything else as written."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
+
+
+def join_lines(lines: list[str], *, keep_breaks: bool = False) -> str:
+    """Join the lines of one block: hyphenation joined, wrapped prose reflowed.
+
+    A break after a long line is a wrap (a space); after a short line it is kept, since
+    short lines carry layout (a name over a title). ``keep_breaks`` keeps every break.
+    """
+    out = ""
+    for line in (clean_line(x) for x in lines):
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        prev_len = len(out) - out.rfind("\n") - 1
+        if _is_hyphenated(out, line):
+            out = out[:-1] + line
+        elif keep_breaks or prev_len < PROSE_LINE_LENGTH or out[-1] in ".:;!?":
+            out += "\n" + line
+        else:
+            out += " " + line
+    return out
+
+
+def _is_hyphenated(before: str, after: str) -> bool:
+    if len(before) < 3 or before[-1] not in "-\u00ad" or not before[-2].isalpha():
+        return False
+    first = regex.match(r"\w+", after)
+    if first is None or not first.group().islower():
+        return False
+    return first.group() not in _KEEP_HYPHEN_BEFORE
+
+
+class DocumentBuilder:
+    """Collects blocks in reading order and lays them out in one normalised text."""
+
+    def __init__(self, path: str, fmt: str, sha256: str) -> None:
+        self.path, self.format, self.sha256 = path, fmt, sha256
+        self._parts: list[str] = []
+        self._length = 0
+        self.blocks: list[Block] = []
+        self.warnings: list[str] = []
+
+    def add(
+        self,
+        kind: BlockKind,
+        lines: list[str],
+        *,
+        page: int | None = None,
+        bbox: BBox | None = None,
+        level: int = 0,
+        keep_breaks: bool = False,
+        table: int | None = None,
+        row: int | None = None,
+        col: int | None = None,
+    ) -> Block | None:
+        text = join_lines(lines, keep_breaks=keep_breaks)
+        if not text:
+            return None
+        if self._parts:
+            self._parts.append(BLOCK_SEPARATOR)
+            self._length += len(BLOCK_SEPARATOR)
+        block = Block(
+            kind, self._length, self._length + len(text), page, bbox, level, table, row, col
+        )
+        self._parts.append(text)
+        self._length += len(text)
+        self.blocks.append(block)
+        return block
+
+    def build(self, *, pages: int | None = None, ocr: bool = False) -> Document:
+        return Document(
+            text="".join(self._parts),
+            blocks=self.blocks,
+            path=self.path,
+            format=self.format,
+            sha256=self.sha256,
+            pages=pages,
+            ocr=ocr,
+            warnings=self.warnings,
+        )

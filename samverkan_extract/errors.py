@@ -1,0 +1,24 @@
+"""The library's own error types: everything a bad input can cause is one of these."""
+
+from __future__ import annotations
+
+
+class SamverkanError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class InputError(SamverkanError):
+    """A file that cannot be read as an agreement (missing, empty, corrupt, encrypted...)."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class UnsupportedFormatError(InputError):
+    """A file whose type the tool does not read."""
+
+
+class MissingDependencyError(SamverkanError):
+    """An optional extra (OCR, Excel, Parquet) is needed but not installed."""

@@ -1,0 +1,34 @@
+"""Fields read from what the text mentions: follow-up and related documents."""
+
+from __future__ import annotations
+
+from samverkan_extract.extractors.context import Context
+from samverkan_extract.schema import FollowUp, RelatedDocument
+
+FREQUENCIES = ("biennial", "quarterly", "annual", "other")
+
+
+def extract_follow_up(ctx: Context) -> FollowUp | None:
+    """The first sentence about follow-up that says how often, or any sentence with a
+    frequency in a follow-up section."""
+    mention = ctx.kb.pattern("follow_up", "mention")
+    sections = [(s.start, s.end) for s in ctx.sections_about("follow_up")]
+    for sent in ctx.sentences(0, ctx.signature_zone_start):
+        in_section = any(s <= sent.start_char < e for s, e in sections)
+        if not (in_section or mention.search(sent.text)):
+            continue
+        for freq in FREQUENCIES:
+            if ctx.kb.pattern("follow_up", freq).search(sent.text):
+                return FollowUp(frequency=freq, text=sent.text.strip(),  # type: ignore[arg-type]
+                                evidence=ctx.evidence(sent.start_char, sent.end_char))
+    return None
+
+
+def extract_related_documents(ctx: Context) -> list[RelatedDocument]:
+    found = []
+    for term in ctx.kb.related_documents:
+        m = term.pattern.search(ctx.text, 0, ctx.signature_zone_start)
+        if m:
+            found.append((m.start(), RelatedDocument(type=term.id,  # type: ignore[arg-type]
+                                                     evidence=ctx.evidence(m.start(), m.end()))))
+    return [doc for _, doc in sorted(found, key=lambda x: x[0])]

@@ -1,0 +1,82 @@
+"""Title, the document's own date, and reference numbers."""
+
+from __future__ import annotations
+
+import regex
+
+from samverkan_extract.dates import find_dates
+from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
+from samverkan_extract.schema import Item
+
+# How far into the document a title or reference number is looked for (blocks).
+HEAD_BLOCKS = 12
+TITLE_WORDS = regex.compile(
+    r"(?i)överenskommelse|samverkansavtal|avtal\s+om\s+samverkan|samverkansplan|"
+    r"samarbetsavtal|avsiktsförklaring"
+)
+DATE_LABEL = regex.compile(
+    r"(?i)(?<![\w])(?:datum|dokumentdatum|upprättad|upprättat|daterad|daterat|"
+    r"fastställd|fastställt|reviderad|beslutad|antagen|antaget)\s*:?\s*(?:den\s+)?"
+)
+REFERENCE_LABEL = regex.compile(
+    r"(?i)(?<![\w])(?:dnr|diarienr|diarienummer|diarie\s*nr|ärendenr|ärendenummer|ärende\s*nr|"
+    r"vår\s+beteckning|beteckning|vårt\s+dnr|reg\.?\s*nr|saknr)\.?\s*:?\s*"
+)
+REFERENCE = regex.compile(
+    r"(?<![\w/.])(?:[A-ZÅÄÖ]{1,5}[ -]?)?\d{1,4}(?:[.:]\d{1,6})?/\d{2,6}(?:[.:-]\d{1,6})*(?![\w/])"
+)
+# A police reference without a label, e.g. "A084.191/2025".
+POLICE_REFERENCE = regex.compile(r"(?<![\w/.])[A-Z]\d{3}\.\d{3}/\d{4}(?![\w/])")
+
+
+def extract_title(ctx: Context) -> Item[str] | None:
+    blocks = [b for b in ctx.document.blocks[:HEAD_BLOCKS] if b.kind not in ("header", "footer")]
+    candidates = [b for b in blocks if b.kind in ("heading", "paragraph")]
+    for block in candidates:
+        text = ctx.document.block_text(block)
+        if TITLE_WORDS.search(text) and _title_like(text):
+            return _item(ctx, block.start, block.end)
+    headings = [b for b in blocks if b.kind == "heading"]
+    if headings:
+        return _item(ctx, headings[0].start, headings[0].end)
+    return None
+
+
+def _title_like(text: str) -> bool:
+    return len(text) <= 200 and text.count("\n") <= 2 and not text.rstrip().endswith((".", ":"))
+
+
+def _item(ctx: Context, start: int, end: int) -> Item[str]:
+    start, end = trimmed_span(ctx.text, start, end)
+    return Item[str](value=clean_value(ctx.text[start:end]), evidence=ctx.evidence(start, end))
+
+
+def extract_document_date(ctx: Context) -> Item[str] | None:
+    """A date the document states for itself, after a label such as "Datum"."""
+    limit = ctx.signature_zone_start
+    for m in DATE_LABEL.finditer(ctx.text, 0, limit):
+        dates = find_dates(ctx.text[m.end() : m.end() + 40], m.end())
+        if dates and dates[0].start == m.end():
+            d = dates[0]
+            return Item[str](value=d.value, evidence=ctx.evidence(m.start(), d.end))
+    return None
+
+
+def extract_reference_numbers(ctx: Context) -> list[Item[str]]:
+    found: dict[str, Item[str]] = {}
+    text = ctx.text
+    for m in REFERENCE_LABEL.finditer(text):
+        ref = REFERENCE.match(text, m.end())
+        if ref:
+            value = clean_value(ref.group())
+            found.setdefault(value, Item[str](value=value, evidence=ctx.evidence(ref.start(), ref.end())))
+    head_end = _head_end(ctx)
+    for m in POLICE_REFERENCE.finditer(text, 0, head_end):
+        value = m.group()
+        found.setdefault(value, Item[str](value=value, evidence=ctx.evidence(m.start(), m.end())))
+    return list(found.values())
+
+
+def _head_end(ctx: Context) -> int:
+    blocks = ctx.document.blocks
+    return blocks[min(len(blocks), HEAD_BLOCKS) - 1].end if blocks else 0

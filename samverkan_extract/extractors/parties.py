@@ -1,0 +1,295 @@
+"""Parties and the municipalities among them.
+
+A "Parter" section is read entry by entry (name, org number, address, alias). Where the
+document has none, the parties are the municipalities and police areas named in its
+title and opening paragraphs, and the organisations under its signatures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
+from samverkan_extract.knowledge import MunicipalityInfo, knowledge
+from samverkan_extract.schema import Municipality, Party
+
+POLICE = regex.compile(r"(?i)polis|(?<!\w)LPO(?!\w)|lokalpolisområde")
+PRISON = regex.compile(r"(?i)kriminalvård|frivård")
+ORG_NUMBER = regex.compile(r"(?<!\d)(\d{6})\s?[-–]?\s?(\d{4})(?!\d)")
+ALIAS = regex.compile(
+    r"""(?x)
+    (?:nedan|hädanefter|i\s+det\s+följande)\s+(?:kallad|kallat|benämnd|benämnt|kallas|benämns)?\s*
+        [“”"'«»]?(?P<a>\p{Lu}[\p{L}-]+(?:\s\p{Lu}[\p{L}-]+)?)[“”"'«»]?
+  | [“”"«](?P<b>\p{Lu}[\p{L}-]+(?:\s[\p{L}-]+){0,2})[“”"»]
+    """
+)
+ADDRESS = regex.compile(
+    r"(?:Box\s+\d+|\p{Lu}[\p{L}.-]*(?:\s+\p{L}[\p{L}.-]*){0,3}\s+\d+\s?[A-Za-z]?)"
+    r"\s*,?\s*\d{3}\s?\d{2}\s+\p{Lu}[\p{L}-]+(?:\s\p{Lu}[\p{L}-]+)?"
+)
+# Where a party's name ends and the facts about it begin.
+NAME_END = regex.compile(
+    r"(?i),?\s*(?:org(?:anisations)?\.?\s*(?:nr|nummer)|med\s+org|\d{6}\s?-?\s?\d{4})"
+    r"|\s+(?:nedan|hädanefter)\s|\s*[(“”\"«]|,\s*(?=(?:Box\s+\d|\p{Lu}[\p{L}.-]*(?:\s+\p{L}+){0,3}\s+\d+))"
+)
+NUMBERING = regex.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[-–•*])\s*")
+AREA_PREFIX = (
+    r"(?:lokalpolisområde(?:t|ts|s)?|LPO|lokalpolisområdeschef(?:en)?(?:\s+för)?|"
+    r"polisområde(?:t)?|chef\s+(?:för\s+)?(?:LPO|lokalpolisområde(?:t)?))"
+)
+GENERIC_AREA = (
+    r"(?!(?i:lokalpolis|polis|LPO\b|kommun|region))\p{Lu}[\p{L}-]+s?(?:\s*/\s*\p{Lu}[\p{L}-]+)?"
+    r"(?:\s+(?:Norr|Syd|Söder|Öst|Öster|Väst|Väster|Nord|Centrum|City|Inre|Yttre))?"
+)
+
+
+@dataclass
+class Resolved:
+    kind: str
+    municipality: MunicipalityInfo | None = None
+    area: str | None = None
+    region: str | None = None
+
+
+@cache
+def _municipality_pattern() -> regex.Pattern[str]:
+    forms = [regex.escape(f) for f, _ in knowledge().municipality_forms()]
+    return regex.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")s?(?![\w-])", regex.I)
+
+
+@cache
+def _police_pattern() -> regex.Pattern[str]:
+    known = "|".join(regex.escape(f) for f, _ in knowledge().area_names())
+    area = rf"(?P<area>(?:{known})s?(?![\p{{L}}])|{GENERIC_AREA})"
+    before = rf"(?P<gen>(?:{known})s?|\p{{Lu}}[\p{{L}}-]+s)[ \t]+lokalpolisområde(?:t)?(?![\p{{L}}])"
+    return regex.compile(rf"(?<![\w]){AREA_PREFIX}[ \t]+{area}|{before}", regex.I)
+
+
+def find_municipalities(text: str, start: int = 0, end: int | None = None):  # type: ignore[no-untyped-def]
+    """Municipality mentions: (match, MunicipalityInfo)."""
+    forms = {f.casefold(): m for f, m in knowledge().municipality_forms()}
+    for m in _municipality_pattern().finditer(text, start, len(text) if end is None else end):
+        written = m.group()
+        info = forms.get(written.casefold()) or forms.get(written[:-1].casefold())
+        if info is not None and _has_capital(written):
+            yield m, info
+
+
+def _has_capital(written: str) -> bool:
+    return written[:1].isupper()
+
+
+def police_area_in(ctx: Context, text: str, start: int = 0, end: int | None = None):  # type: ignore[no-untyped-def]
+    """Police-area mentions: (match, area name as the table has it, region or None)."""
+    end = len(text) if end is None else end
+    for m in _police_pattern().finditer(text, start, end):
+        written = m.group("area") or m.group("gen")
+        if not written or not written[0].isupper():
+            continue
+        area, region = resolve_area(ctx, written)
+        if area:
+            yield m, area, region
+
+
+def resolve_area(ctx: Context, written: str) -> tuple[str | None, str | None]:
+    kb = ctx.kb
+    written = clean_value(written)
+    for candidate in (written, written[:-1] if written.endswith("s") else None):
+        if candidate:
+            found = kb.find_police_area(candidate)
+            if found:
+                return found.area, found.region
+    stripped = written[:-1] if written.endswith("s") else written
+    if written.endswith("s") and kb.municipality_by_short_name(stripped):
+        written = stripped
+    if written.casefold() in {"polisen", "polismyndigheten", "region"}:
+        return None, None
+    ctx.warnings.append(f"police area {written!r} is not in the reference table")
+    return written, None
+
+
+def extract_parties(ctx: Context) -> tuple[list[Party], list[Municipality]]:
+    parties: list[Party] = []
+    for section in ctx.sections_about("parties"):
+        parties = _parties_from_section(ctx, section.body_start, section.end)
+        if parties:
+            break
+    if not parties:
+        parties = _parties_from_mentions(ctx)
+    parties = _dedupe(parties)
+    municipalities = [
+        Municipality(name=info.name, code=info.code, county=info.county, evidence=p.evidence)
+        for p in parties
+        if p.municipality_code and (info := ctx.kb.municipalities.get(p.municipality_code))
+    ]
+    return parties, municipalities
+
+
+def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
+    entries: list[tuple[int, int]] = []
+    blocks = ctx.blocks_between(start, end)
+    items = [b for b in blocks if b.kind in ("list_item", "table_cell")]
+    if items:
+        entries = [(b.start, b.end) for b in items if b.kind == "list_item"] or _table_rows(ctx, items)
+    else:
+        for b in blocks:
+            if b.kind != "paragraph":
+                continue
+            pos = b.start
+            for line in ctx.text[b.start : b.end].split("\n"):
+                if len(line) <= 300:
+                    entries.append((pos, pos + len(line)))
+                pos += len(line) + 1
+    parties = [p for s, e in entries if (p := _party_from_entry(ctx, s, e))]
+    if not parties and blocks:
+        parties = _parties_in_prose(ctx, blocks[0].start, blocks[-1].end)
+    return parties
+
+
+def _table_rows(ctx: Context, cells) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    rows: dict[tuple[int | None, int | None], list[int]] = {}
+    for c in cells:
+        rows.setdefault((c.table, c.row), [c.start, c.end])[1] = c.end
+    return [(s, e) for s, e in rows.values()]
+
+
+def _party_from_entry(ctx: Context, start: int, end: int) -> Party | None:
+    text = ctx.text
+    lead = NUMBERING.match(text, start, end)
+    if lead:
+        start = lead.end()
+    start, end = trimmed_span(text, start, end)
+    entry = text[start:end]
+    if not entry or len(entry) > 400:
+        return None
+    if len(entry.split()) > 12 and not ORG_NUMBER.search(entry):
+        return None  # prose, not an entry
+    resolved = _resolve(ctx, entry)
+    if resolved is None:
+        return None
+    name_end = NAME_END.search(entry)
+    name_stop = start + (name_end.start() if name_end else len(entry))
+    name = clean_value(text[start:name_stop])
+    if not name:
+        return None
+    org = _org_number(entry)
+    address = ADDRESS.search(entry, name_end.start() if name_end else len(entry))
+    alias = ALIAS.search(entry)
+    return Party(
+        name=name,
+        kind=resolved.kind,  # type: ignore[arg-type]
+        municipality_code=resolved.municipality.code if resolved.municipality else None,
+        police_area=resolved.area,
+        police_region=resolved.region,
+        org_number=org,
+        address=clean_value(address.group()) if address else None,
+        alias=clean_value(alias.group("a") or alias.group("b")) if alias else None,
+        evidence=ctx.evidence(start, end),
+    )
+
+
+def _resolve(ctx: Context, entry: str) -> Resolved | None:
+    if PRISON.search(entry) and not _starts_with_municipality(entry):
+        return Resolved("prison_probation")
+    if POLICE.search(entry) and not _starts_with_municipality(entry):
+        areas = list(police_area_in(ctx, entry))
+        if areas:
+            _, area, region = areas[0]
+            return Resolved("police", area=area, region=region)
+        return Resolved("police")
+    found = next(find_municipalities(entry), None)
+    if found is not None:
+        return Resolved("municipality", municipality=found[1])
+    if entry[:1].isupper() and len(entry.split()) <= 10:
+        return Resolved("other")
+    return None
+
+
+def _starts_with_municipality(entry: str) -> bool:
+    found = next(find_municipalities(entry), None)
+    return found is not None and found[0].start() == 0
+
+
+def _org_number(entry: str) -> str | None:
+    for m in ORG_NUMBER.finditer(entry):
+        digits = m.group(1) + m.group(2)
+        if luhn_valid(digits):
+            return f"{m.group(1)}-{m.group(2)}"
+    return None
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn check that Swedish organisation numbers carry in their last digit."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def _parties_in_prose(ctx: Context, start: int, end: int) -> list[Party]:
+    """Parties named in running text: municipalities, police areas, Kriminalvården."""
+    text = ctx.text
+    found: list[tuple[int, Party]] = []
+    for m, info in find_municipalities(text, start, end):
+        found.append((m.start(), Party(
+            name=info.name, kind="municipality", municipality_code=info.code,
+            evidence=ctx.evidence(m.start(), m.end()),
+        )))
+    for m, area, region in police_area_in(ctx, text, start, end):
+        s, e = trimmed_span(text, m.start(), m.end())
+        written = clean_value(text[s:e])
+        prefix = written.split()[0] if m.group("area") else "Lokalpolisområde"
+        if prefix.lower() in ("lpo", "lokalpolisområde", "lokalpolisområdet", "lokalpolisområdets"):
+            name = f"{prefix.rstrip('ts') if prefix.lower() != 'lpo' else prefix} {area}"
+        else:
+            name = f"Lokalpolisområde {area}"
+        found.append((m.start(), Party(
+            name=name, kind="police", police_area=area, police_region=region,
+            evidence=ctx.evidence(s, e),
+        )))
+    for m in regex.finditer(r"Kriminalvården(?:\s+\p{Lu}[\p{L}]+)*", text[:end], pos=start):
+        found.append((m.start(), Party(
+            name=clean_value(m.group()), kind="prison_probation",
+            evidence=ctx.evidence(m.start(), m.end()),
+        )))
+    return [p for _, p in sorted(found, key=lambda x: x[0])]
+
+
+def _parties_from_mentions(ctx: Context) -> list[Party]:
+    """No party list: look in the title, the opening paragraphs and under the signatures."""
+    blocks = [b for b in ctx.document.blocks if b.kind not in ("header", "footer")]
+    head = [b for b in blocks[:12] if b.kind == "heading"][:2]
+    paragraphs = [b for b in blocks if b.kind == "paragraph"][:3]
+    parties: list[Party] = []
+    for b in head + paragraphs:
+        parties += _parties_in_prose(ctx, b.start, b.end)
+    zone = ctx.signature_zone_start
+    if zone < len(ctx.text):
+        signed = _parties_in_prose(ctx, zone, len(ctx.text))
+        have = {p.kind for p in parties}
+        parties += [p for p in signed if p.kind not in have or p.kind == "municipality"]
+    if not parties:
+        parties = _parties_in_prose(ctx, 0, len(ctx.text))[:1]
+    return parties
+
+
+def _dedupe(parties: list[Party]) -> list[Party]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    police_with_area = any(p.kind == "police" and p.police_area for p in parties)
+    for p in parties:
+        if p.kind == "police" and not p.police_area and police_with_area:
+            continue
+        key = (p.kind, p.municipality_code or p.police_area or p.name.casefold())
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out

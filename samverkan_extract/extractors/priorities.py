@@ -1,0 +1,98 @@
+"""Priority areas: the problems the parties agree to work on first.
+
+Read from a priority section (its sub-headings, else its list entries, else its
+sentences); where the document has none, from sentences that say what is prioritised.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
+from samverkan_extract.extractors.forums import find_forum_mentions
+from samverkan_extract.schema import PriorityArea
+
+PRIORITISE = regex.compile(r"(?i)priorit\w*|fokus\w*|särskilt\s+fokus|satsa\w*\s+på")
+ENUMERATION = regex.compile(r"\s*(?:,|;|\boch\b|\bsamt\b|\bsåväl\b|\bsom\b)\s*")
+# An area heading longer than this is a sentence; it is read as prose instead.
+AREA_MAX = 250
+
+
+def categories_of(ctx: Context, text: str, start: int, end: int) -> list[str]:
+    cats: list[str] = []
+    for term in ctx.kb.priorities:
+        if term.pattern.search(text, start, end):
+            cats.append(term.id)
+    for mention in find_forum_mentions(ctx, start, end):
+        cats += [c for c in mention.implies if c not in cats]
+    return cats
+
+
+def extract_priority_areas(ctx: Context) -> list[PriorityArea]:
+    for section in ctx.sections_about("priorities"):
+        areas = _from_section(ctx, section.body_start, section.end)
+        if areas:
+            return areas
+    return _from_prose(ctx, 0, ctx.signature_zone_start, need_verb=True)
+
+
+def _from_section(ctx: Context, start: int, end: int) -> list[PriorityArea]:
+    blocks = ctx.blocks_between(start, end)
+    headings = [b for b in blocks if b.kind == "heading" and b.level < 6]
+    if headings:
+        areas = []
+        for i, h in enumerate(headings):
+            body_end = headings[i + 1].start if i + 1 < len(headings) else end
+            areas.append(_area(ctx, h.start, h.end, body_end, other_ok=True))
+        return [a for a in areas if a is not None]
+    items = [b for b in blocks if b.kind in ("list_item", "table_cell")]
+    if items:
+        return [a for b in items if (a := _area(ctx, b.start, b.end, b.end, other_ok=True))]
+    return _from_prose(ctx, start, end, need_verb=False)
+
+
+def _area(
+    ctx: Context, start: int, end: int, body_end: int, *, other_ok: bool
+) -> PriorityArea | None:
+    text = ctx.text
+    start, end = trimmed_span(text, start, end)
+    if end <= start or end - start > AREA_MAX:
+        return None
+    cats = categories_of(ctx, text, start, end)
+    body_cats = categories_of(ctx, text, end, body_end) if body_end > end else []
+    cats += [c for c in body_cats if c not in cats]
+    if not cats:
+        if not other_ok:
+            return None
+        cats = ["other"]
+    return PriorityArea(text=clean_value(text[start:end]), categories=cats,  # type: ignore[arg-type]
+                        evidence=ctx.evidence(start, end))
+
+
+def _from_prose(ctx: Context, start: int, end: int, *, need_verb: bool) -> list[PriorityArea]:
+    """Areas named in running text: each enumerated phrase with a category is an area."""
+    areas: list[PriorityArea] = []
+    for sent in ctx.sentences(start, end):
+        if need_verb and not PRIORITISE.search(sent.text):
+            continue
+        if not categories_of(ctx, ctx.text, sent.start_char, sent.end_char):
+            continue
+        pos = sent.start_char
+        for chunk in ENUMERATION.split(sent.text):
+            idx = ctx.text.find(chunk, pos, sent.end_char) if chunk else -1
+            if idx < 0:
+                continue
+            pos = idx + len(chunk)
+            area = _area(ctx, idx, idx + len(chunk), idx + len(chunk), other_ok=False)
+            if area:
+                areas.append(area)
+    return _merge_same(areas)
+
+
+def _merge_same(areas: list[PriorityArea]) -> list[PriorityArea]:
+    seen, out = set(), []
+    for a in areas:
+        if a.text.casefold() not in seen:
+            seen.add(a.text.casefold())
+            out.append(a)
+    return out

@@ -1,0 +1,315 @@
+"""Signatories: the persons who sign, read from the signature area at the end.
+
+The signature area is the last run of short-line blocks that holds a person's name.
+Its lines are read in order as a small grammar: a place/date line applies to the
+persons after it; a name opens a person; role lines after a name are the title (a
+title broken over lines is joined); an organisation line after the title is the
+person's organisation. Organisation lines met before a name (blocks laid side by side
+and then flattened) wait, and go to a person left without one whose title is of the
+same kind ("Kommunstyrelsens ordförande" takes the kommun).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from samverkan_extract.dates import find_dates
+from samverkan_extract.document import Block
+from samverkan_extract.extractors.context import Context, clean_value
+from samverkan_extract.knowledge import compile_terms, knowledge
+from samverkan_extract.schema import Signatory
+
+# A signature block's lines are short: longer lines are prose.
+MAX_LINE = 80
+MAX_WORDS = 8
+SIGNATURE_KINDS = ("paragraph", "table_cell", "signature", "heading")
+PARTY_LETTERS = regex.compile(r"\s*\((?:[A-ZÅÄÖ]{1,3}|[A-ZÅÄÖ][a-zåäö]{1,2})\)\s*$")
+_NAME_TOKEN = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|\p{Lu}\.)"
+
+
+@cache
+def _patterns() -> dict[str, regex.Pattern[str]]:
+    vocab = knowledge().vocabulary
+    particles = "|".join(vocab["names"]["particles"])
+    return {
+        "role": compile_terms(vocab["signatures"]["role_words"]),
+        "org": compile_terms(vocab["signatures"]["org_words"]),
+        "placeholder": compile_terms(vocab["signatures"]["placeholders"]),
+        "name": regex.compile(
+            rf"^{_NAME_TOKEN}(?:\s+(?:(?:{particles})\s+)?{_NAME_TOKEN}){{1,3}}$"
+        ),
+    }
+
+
+@cache
+def _place_words() -> frozenset[str]:
+    kb = knowledge()
+    words = {"norra", "södra", "östra", "västra", "övre", "nedre", "stora", "lilla"}
+    for m in kb.municipalities.values():
+        words.add(m.short_name.casefold())
+        words.add(m.county.split()[0].casefold())
+    return frozenset(words)
+
+
+@dataclass
+class Line:
+    text: str
+    start: int
+    end: int
+    block: int
+    kind: str = ""
+
+
+@dataclass
+class Person:
+    name: Line
+    titles: list[Line] = field(default_factory=list)
+    org: Line | None = None
+    date: str | None = None
+    place: str | None = None
+    date_from_block: bool = False
+    orgs_before: int = 0  # how many waiting organisation lines came before the name
+
+    @property
+    def last(self) -> Line:
+        return self.org or (self.titles[-1] if self.titles else self.name)
+
+
+def is_person_name(line: str) -> bool:
+    line = PARTY_LETTERS.sub("", line).strip()
+    pats = _patterns()
+    if not pats["name"].match(line):
+        return False
+    if pats["role"].search(line) or pats["org"].search(line):
+        return False
+    words = [w.casefold() for w in line.split()]
+    return not any(w in _place_words() for w in words)
+
+
+def _signature_like(ctx: Context, block: Block) -> bool:
+    if block.kind not in SIGNATURE_KINDS:
+        return False
+    text = ctx.document.block_text(block)
+    if block.kind == "heading":
+        from samverkan_extract.sections import heading_topic
+
+        return heading_topic(text) == "signatures"
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return len(lines) <= 10 and all(
+        len(ln) <= MAX_LINE and len(ln.split()) <= MAX_WORDS for ln in lines
+    )
+
+
+def find_signature_zone(ctx: Context) -> int:
+    """Start of the last run of signature-like blocks that holds a person's name."""
+    blocks = ctx.document.blocks
+    i = len(blocks) - 1
+    while i >= 0:
+        while i >= 0 and not _signature_like(ctx, blocks[i]):
+            i -= 1
+        end = i
+        while i >= 0 and _signature_like(ctx, blocks[i]):
+            i -= 1
+        run = blocks[i + 1 : end + 1]
+        if run and any(
+            is_person_name(ln) for b in run for ln in ctx.document.block_text(b).split("\n")
+        ):
+            return run[0].start
+        if len(blocks) - i > 80:
+            break
+    return len(ctx.text)
+
+
+def _zone_lines(ctx: Context, start: int) -> list[Line]:
+    """The zone's lines in reading order; tables laid side by side are read by column."""
+    blocks = [b for b in ctx.document.blocks if b.start >= start]
+    lines: list[Line] = []
+    tables: dict[int, list[Block]] = {}
+    order: list[Block | int] = []
+    for b in blocks:
+        if b.kind == "table_cell" and b.table is not None:
+            if b.table not in tables:
+                order.append(b.table)
+            tables.setdefault(b.table, []).append(b)
+        else:
+            order.append(b)
+    for i, entry in enumerate(order):
+        cells = [entry] if isinstance(entry, Block) else _table_order(ctx, tables[entry])
+        for j, block in enumerate(cells):
+            lines += _lines_of(ctx, block, i * 1000 + j)
+    return lines
+
+
+def _table_order(ctx: Context, cells: list[Block]) -> list[Block]:
+    """Cells by column when a row holds several names (blocks side by side), else by row."""
+    rows: dict[int, list[Block]] = {}
+    for c in cells:
+        rows.setdefault(c.row or 0, []).append(c)
+    side_by_side = any(
+        sum(any(is_person_name(ln) for ln in ctx.document.block_text(c).split("\n")) for c in row) > 1
+        for row in rows.values()
+    )
+    if side_by_side:
+        return sorted(cells, key=lambda c: (c.col or 0, c.row or 0))
+    return sorted(cells, key=lambda c: (c.row or 0, c.col or 0))
+
+
+def _lines_of(ctx: Context, block: Block, number: int) -> list[Line]:
+    out, pos = [], block.start
+    for raw in ctx.text[block.start : block.end].split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            s = pos + raw.index(stripped)
+            out.append(Line(stripped, s, s + len(stripped), number))
+        pos += len(raw) + 1
+    return out
+
+
+def _classify(line: Line) -> str:
+    pats = _patterns()
+    text = line.text
+    if pats["placeholder"].search(text) and not find_dates(text):
+        return "placeholder"
+    if find_dates(text) and len(text.split()) <= 8:
+        return "date"
+    if is_person_name(text):
+        return "name"
+    if pats["role"].search(text):
+        return "title"
+    if pats["org"].search(text):
+        return "org"
+    return "other"
+
+
+def _join_broken_titles(lines: list[Line]) -> list[Line]:
+    """"Kommunstyrelsens" over "ordförande": one title written on two lines."""
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and line.kind == "title"
+            and prev.kind in ("org", "other", "title")
+            and prev.text.endswith("s")
+            and len(prev.text.split()) == 1
+            and line.text[:1].islower()
+        ):
+            out[-1] = Line(f"{prev.text} {line.text}", prev.start, line.end, prev.block, "title")
+            continue
+        if (
+            prev is not None
+            and line.kind in ("other", "title")
+            and prev.kind == "title"
+            and line.text[:1].islower()
+            and prev.block == line.block
+        ):
+            out[-1] = Line(f"{prev.text} {line.text}", prev.start, line.end, prev.block, "title")
+            continue
+        out.append(line)
+    return out
+
+
+def _date_place(line: Line) -> tuple[str | None, str | None]:
+    dates = find_dates(line.text)
+    if not dates:
+        return None, None
+    rest = line.text[: dates[0].start] + " " + line.text[dates[0].end :]
+    rest = regex.sub(r"(?i)\b(?:ort\s+och\s+datum|ort|datum|den|undertecknat|i)\b|[:,.]", " ", rest)
+    words = rest.split()
+    place = " ".join(words) if 0 < len(words) <= 3 and all(w[:1].isupper() for w in words) else None
+    return dates[0].value, place
+
+
+def _org_kind(text: str) -> str:
+    low = text.lower()
+    if "kriminalvård" in low or "frivård" in low:
+        return "prison"
+    if "polis" in low or "lpo" in low:
+        return "police"
+    return "municipality"
+
+
+def extract_signatories(ctx: Context) -> list[Signatory]:
+    zone = ctx.signature_zone_start
+    if zone >= len(ctx.text):
+        return []
+    lines = _zone_lines(ctx, zone)
+    for line in lines:
+        line.kind = _classify(line)
+    lines = _join_broken_titles(lines)
+
+    persons: list[Person] = []
+    waiting_orgs: list[Line] = []
+    date: str | None = None
+    place: str | None = None
+    current: Person | None = None
+    prev: Line | None = None
+    for line in lines:
+        if line.kind == "date":
+            d, p = _date_place(line)
+            if current and current.name.block == line.block and not current.date_from_block:
+                current.date, current.place, current.date_from_block = d, p, True
+            else:
+                date, place = d, p
+        elif line.kind == "name":
+            current = Person(line, date=date, place=place, orgs_before=len(waiting_orgs))
+            persons.append(current)
+        elif current is not None and current.org is None and _extends_title(current, line, prev):
+            current.titles.append(line)
+        elif current is not None and current.org is None and _is_own_org(current, line, prev):
+            current.org = line
+        elif line.kind == "org":
+            waiting_orgs.append(line)
+        prev = line if line.kind != "placeholder" else prev
+    _assign_waiting_orgs(persons, waiting_orgs)
+    return [_signatory(ctx, p) for p in persons]
+
+
+def _extends_title(person: Person, line: Line, prev: Line | None) -> bool:
+    """A role line right under the name, or a further line of the same title block."""
+    if line.kind != "title":
+        return False
+    if not person.titles:
+        return prev is person.name
+    return prev is person.titles[-1] and line.block == prev.block
+
+
+def _is_own_org(person: Person, line: Line, prev: Line | None) -> bool:
+    """The organisation line under a person's title: in the same block, or (layouts
+    flattened to one line per block) the next line when it is of the title's kind."""
+    if not person.titles or prev is not person.titles[-1]:
+        return False
+    if line.block == prev.block:
+        return line.kind in ("org", "other")
+    titles = " ".join(t.text for t in person.titles)
+    return line.kind == "org" and _org_kind(line.text) == _org_kind(titles)
+
+
+def _assign_waiting_orgs(persons: list[Person], waiting: list[Line]) -> None:
+    used: set[int] = set()
+    for p in persons:
+        if p.org is not None or not p.titles:
+            continue
+        kind = _org_kind(" ".join(t.text for t in p.titles))
+        for i, org in enumerate(waiting[: p.orgs_before]):
+            if i not in used and _org_kind(org.text) == kind:
+                p.org = org
+                used.add(i)
+                break
+
+
+def _signatory(ctx: Context, p: Person) -> Signatory:
+    name = clean_value(PARTY_LETTERS.sub("", p.name.text))
+    title = clean_value(" ".join(t.text for t in p.titles)) if p.titles else None
+    end = max(p.last.end, p.name.end)
+    return Signatory(
+        name=name,
+        title=title,
+        organization=clean_value(p.org.text) if p.org else None,
+        signed_date=p.date,
+        signed_place=p.place,
+        evidence=ctx.evidence(p.name.start, end if end > p.name.start else p.name.end),
+    )

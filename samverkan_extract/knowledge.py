@@ -1,0 +1,191 @@
+"""Reference knowledge loaded once from ``data/``: municipalities, police areas and the
+vocabularies the extractors match. Nothing here is written in code."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import regex
+
+
+@dataclass(frozen=True)
+class MunicipalityInfo:
+    code: str
+    name: str
+    short_name: str
+    genitive: str
+    county_code: str
+    county: str
+    aliases: tuple[str, ...]
+
+    @property
+    def region(self) -> str | None:
+        return knowledge().county_regions.get(self.county_code)
+
+
+@dataclass(frozen=True)
+class PoliceArea:
+    area: str
+    district: str
+    region: str
+    municipality_codes: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One vocabulary entry: an id and the compiled pattern that finds it."""
+
+    id: str
+    pattern: regex.Pattern[str]
+    weak: bool = False
+    implies: tuple[str, ...] = ()
+
+
+def _read_text(name: str) -> str:
+    return resources.files("samverkan_extract.data").joinpath(name).read_text("utf-8")
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    lines = [ln for ln in _read_text(name).splitlines() if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def _toml(name: str) -> dict[str, Any]:
+    return tomllib.loads(_read_text(name))
+
+
+def compile_terms(patterns: list[str], acronyms: list[str] = ()) -> regex.Pattern[str]:  # type: ignore[assignment]
+    """One pattern for a list: words case-insensitive, acronyms case-sensitive."""
+    parts = [rf"(?i:(?<![\w-])(?:{p}))" for p in patterns]
+    parts += [rf"(?<![\w-]){regex.escape(a)}(?![\w])" for a in acronyms]
+    return regex.compile("|".join(parts) or r"(?!x)x")
+
+
+@dataclass
+class Knowledge:
+    municipalities: dict[str, MunicipalityInfo]
+    county_regions: dict[str, str]
+    police_areas: list[PoliceArea]
+    forums: list[Term]
+    priorities: list[Term]
+    topics: list[Term]
+    related_documents: list[Term]
+    vocabulary: dict[str, Any]
+    _patterns: dict[str, regex.Pattern[str]] = field(default_factory=dict)
+
+    def pattern(self, section: str, key: str) -> regex.Pattern[str]:
+        """A compiled pattern from ``vocabulary.toml``, e.g. ``pattern("meetings", "verbs")``."""
+        cache_key = f"{section}.{key}"
+        if cache_key not in self._patterns:
+            self._patterns[cache_key] = compile_terms(self.vocabulary[section][key])
+        return self._patterns[cache_key]
+
+    def municipality_forms(self) -> list[tuple[str, MunicipalityInfo]]:
+        """Every written form of every municipality, longest first, for matching."""
+        forms: dict[str, MunicipalityInfo] = {}
+        for m in self.municipalities.values():
+            for form in (
+                m.name,
+                f"{m.short_name} kommun",
+                f"{m.genitive} kommun",
+                f"{m.short_name} stad",
+                f"{m.genitive} stad",
+                *m.aliases,
+            ):
+                forms.setdefault(form, m)
+        return sorted(forms.items(), key=lambda kv: -len(kv[0]))
+
+    def area_names(self) -> list[tuple[str, PoliceArea]]:
+        names: dict[str, PoliceArea] = {}
+        for a in self.police_areas:
+            for form in (a.area, *a.aliases):
+                names.setdefault(form, a)
+        return sorted(names.items(), key=lambda kv: -len(kv[0]))
+
+    def find_police_area(self, name: str) -> PoliceArea | None:
+        folded = name.casefold().strip()
+        for form, area in self.area_names():
+            if form.casefold() == folded:
+                return area
+        return None
+
+    def municipality_by_short_name(self, name: str) -> MunicipalityInfo | None:
+        folded = name.casefold().strip()
+        for m in self.municipalities.values():
+            if folded in (m.short_name.casefold(), m.genitive.casefold()):
+                return m
+        return None
+
+
+def _terms(entries: list[dict[str, Any]]) -> list[Term]:
+    terms = []
+    for e in entries:
+        implies = tuple(e.get("implies", ()))
+        if e.get("patterns") or e.get("acronyms"):
+            terms.append(
+                Term(e["type"], compile_terms(e.get("patterns", []), e.get("acronyms", [])),
+                     False, implies)
+            )
+        if e.get("weak_patterns"):
+            terms.append(Term(e["type"], compile_terms(e["weak_patterns"]), True, implies))
+    return terms
+
+
+def _topic(topic: str, patterns: list[str]) -> Term:
+    """Known "other" sections are matched at the heading's start ("Ekonomi", not
+    "Kriminell ekonomi"); the topics the extractors read, anywhere in it."""
+    if topic != "other":
+        return Term(topic, compile_terms(patterns))
+    alternatives = "|".join(patterns)
+    return Term(topic, regex.compile(rf"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:{alternatives})"))
+
+
+@cache
+def knowledge() -> Knowledge:
+    municipalities = {
+        row["code"]: MunicipalityInfo(
+            code=row["code"],
+            name=row["name"],
+            short_name=row["short_name"],
+            genitive=row["genitive"],
+            county_code=row["county_code"],
+            county=row["county"],
+            aliases=tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
+        )
+        for row in _read_csv("municipalities.csv")
+    }
+    county_regions = {row["code"]: row["police_region"] for row in _read_csv("counties.csv")}
+    police_areas = [
+        PoliceArea(
+            area=row["area"],
+            district=row["police_district"],
+            region=row["region"],
+            municipality_codes=tuple(c for c in row["municipality_codes"].split(";") if c),
+            aliases=tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip()),
+        )
+        for row in _read_csv("police_areas.csv")
+    ]
+    forums = _toml("forums.toml")["forum"]
+    priorities = _toml("priorities.toml")["category"]
+    vocabulary = _toml("vocabulary.toml")
+    return Knowledge(
+        municipalities=municipalities,
+        county_regions=county_regions,
+        police_areas=police_areas,
+        forums=_terms(forums),
+        priorities=[
+            Term(cat, compile_terms(spec.get("patterns", []), spec.get("acronyms", [])))
+            for cat, spec in priorities.items()
+        ],
+        topics=[_topic(t, p) for t, p in vocabulary["topics"].items()],
+        related_documents=[
+            Term(t, compile_terms(p)) for t, p in vocabulary["related_documents"].items()
+        ],
+        vocabulary=vocabulary,
+    )

@@ -1,0 +1,333 @@
+"""Plain text and Markdown: decode safely, strip markup, find headings, lists and tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from samverkan_extract.document import Document, DocumentBuilder, clean_line
+from samverkan_extract.errors import InputError
+from samverkan_extract.readers.common import file_sha256, is_page_number
+
+# Bytes of a text file that betray binary data (C0 controls other than tab, LF, FF, CR).
+_CONTROL = set(range(0, 9)) | {11} | set(range(14, 32))
+# Windows-1252 leaves these bytes undefined; a file using them is not cp1252.
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+
+
+def decode_text(data: bytes, path: str | Path) -> tuple[str, list[str]]:
+    """Decode a text file without guessing silently wrong; returns (text, warnings)."""
+    if not data.strip():
+        raise InputError(path, "empty file")
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            return _strict(data, codec, path), []
+    if b"\x00" in data[:4096]:
+        codec = _utf16_without_bom(data)
+        if codec is None:
+            raise InputError(path, "binary data, not text")
+        return _strict(data, codec, path), [f"decoded as {codec} without a byte-order mark"]
+    if sum(b in _CONTROL for b in data[:65536]) > 0.01 * min(len(data), 65536):
+        raise InputError(path, "binary data, not text")
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    return _decode_legacy(data)
+
+
+def _strict(data: bytes, codec: str, path: str | Path) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not valid {codec} text ({exc.reason})") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM has NUL bytes on one side of every ASCII character."""
+    sample = data[: len(data) - len(data) % 2][:8192]
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) / 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _decode_legacy(data: bytes) -> tuple[str, list[str]]:
+    """Windows-1252 (or Latin-1), line by line so that a file mixing it with UTF-8 survives."""
+    legacy = "latin-1" if any(b in _CP1252_UNDEFINED for b in data) else "cp1252"
+    lines, utf8_lines = [], 0
+    for raw in data.split(b"\n"):
+        try:
+            lines.append(raw.decode("utf-8"))
+            utf8_lines += any(b > 0x7F for b in raw)
+        except UnicodeDecodeError:
+            lines.append(raw.decode(legacy))
+    warnings = [f"decoded as {legacy}"]
+    if utf8_lines:
+        warnings.append(f"mixed encodings: {utf8_lines} line(s) UTF-8, the rest {legacy}")
+    return "\n".join(lines), warnings
+
+
+# --- Markup ---------------------------------------------------------------------------
+
+_HTML_BREAK = regex.compile(r"<br\s*/?>", regex.I)
+_HTML_TAG = regex.compile(r"</?[a-zA-Z][^<>]*>")
+_MD_IMAGE_OR_LINK = regex.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_STRONG = regex.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EMPH = regex.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)")
+_MD_CODE = regex.compile(r"`([^`]*)`")
+_MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&nbsp;": " ", "&quot;": '"'}
+
+
+def strip_inline_markup(line: str) -> str:
+    line = _HTML_BREAK.sub(" ", line)
+    line = _HTML_TAG.sub("", line)
+    for entity, char in _ENTITIES.items():
+        line = line.replace(entity, char)
+    line = _MD_IMAGE_OR_LINK.sub(r"\1", line)
+    line = _MD_CODE.sub(r"\1", line)
+    for _ in range(2):
+        line = _MD_STRONG.sub(r"\2", line)
+    line = _MD_EMPH.sub(lambda m: m.group(1) or m.group(2), line)
+    line = line.replace("**", "")
+    return _MD_ESCAPE.sub(r"\1", line)
+
+
+# --- Line classes -----------------------------------------------------------------------
+
+_ATX_HEADING = regex.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_RULE = regex.compile(r"^\s{0,3}([-*_=])(\s*\1){2,}\s*$")
+_BULLET = regex.compile(r"^\s*(?:[-*+•●▪◦–—·]|\uf0b7|o(?=\s))\s+(.*)$")
+_NUMBERED = regex.compile(r"^\s*(?:\d{1,2}|[a-zA-Z])[.)]\s+(.*)$")
+_NUMBERED_HEADING = regex.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(\p{Lu}.*)$")
+_TABLE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_QUOTE = regex.compile(r"^\s*>\s?")
+_DATE_LIKE = regex.compile(r"\d{4}-\d{2}|\d{1,2}\s+\p{Ll}+\s+\d{4}")
+
+
+# A label such as "Kommunen:" over a list: a heading that never closes a section.
+LABEL_LEVEL = 6
+
+
+@dataclass
+class _Para:
+    kind: str  # heading, paragraph, list_item, table
+    lines: list[str]
+    level: int = 0
+    explicit: bool = False  # a heading marked as such (Markdown), not guessed
+    rows: list[list[str]] | None = None
+
+
+def read_text(path: Path, fmt: str) -> Document:
+    data = path.read_bytes()
+    text, warnings = decode_text(data, path)
+    builder = DocumentBuilder(str(path), fmt, file_sha256(data))
+    builder.warnings.extend(warnings)
+    lines = _drop_running_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    paras = _guess_headings(_paragraphs(lines))
+    table_no = 0
+    for para in paras:
+        if para.kind == "table" and para.rows:
+            for r, row in enumerate(para.rows):
+                for c, cell in enumerate(row):
+                    builder.add(
+                        "table_cell", cell.split("\n"), keep_breaks=True,
+                        table=table_no, row=r, col=c,
+                    )
+            table_no += 1
+        elif para.kind == "header":
+            builder.add("header", para.lines)
+        else:
+            kind = para.kind if para.kind in ("heading", "list_item") else "paragraph"
+            builder.add(kind, para.lines, level=para.level)  # type: ignore[arg-type]
+    if not builder.blocks:
+        raise InputError(path, "no text in file")
+    return builder.build()
+
+
+def _drop_running_lines(lines: list[str]) -> list[str]:
+    """Drop page numbers and running headers/footers repeated at page breaks.
+
+    The first copy of a running header is kept (marked with a form feed) since it may
+    carry a reference number; later copies are dropped.
+    """
+    page_marks = [i for i, ln in enumerate(lines) if "\f" in ln or is_page_number(ln)]
+    near_break: Counter[str] = Counter()
+    for i in page_marks:
+        for j in range(max(0, i - 3), min(len(lines), i + 4)):
+            key = clean_line(lines[j].replace("\f", ""))
+            if key and not is_page_number(key):
+                near_break[key] += 1
+    counts = Counter(clean_line(ln) for ln in lines)
+    running = {
+        key for key, n in near_break.items() if n >= 2 and counts[key] >= 2 and len(key) >= 4
+    }
+    out, seen = [], set()
+    for ln in lines:
+        ln = ln.replace("\f", "")
+        key = clean_line(ln)
+        if is_page_number(key):
+            out.append("")
+            continue
+        if key in running:
+            if key in seen:
+                out.append("")
+                continue
+            seen.add(key)
+            out.extend(["", "\f" + ln, ""])
+            continue
+        out.append(ln)
+    return out
+
+
+def _paragraphs(lines: list[str]) -> list[_Para]:
+    """Group lines into paragraphs, headings, list items and tables, markup stripped."""
+    paras: list[_Para] = []
+    current: _Para | None = None
+    table: list[list[str]] = []
+
+    def close() -> None:
+        nonlocal current
+        if current is not None and any(x.strip() for x in current.lines):
+            paras.append(current)
+        current = None
+
+    def close_table() -> None:
+        if table:
+            paras.append(_Para("table", [], rows=[r[:] for r in table]))
+            table.clear()
+
+    for raw in lines:
+        if raw.startswith("\f"):
+            close(), close_table()
+            paras.append(_Para("header", [strip_inline_markup(raw[1:])]))
+            continue
+        line = _QUOTE.sub("", raw)
+        if _TABLE_ROW.match(line):
+            close()
+            if not _TABLE_RULE.match(line):
+                cells = [strip_inline_markup(c) for c in line.strip().strip("|").split("|")]
+                table.append([_HTML_BREAK.sub("\n", c).strip() for c in cells])
+            continue
+        close_table()
+        if not line.strip():
+            close()
+            continue
+        if _RULE.match(line):
+            if current is not None and current.kind == "paragraph" and line.strip()[0] in "=-":
+                current.kind, current.level, current.explicit = "heading", 1 if "=" in line else 2, True
+            close()
+            continue
+        if m := _ATX_HEADING.match(line):
+            close()
+            paras.append(_Para("heading", [strip_inline_markup(m.group(2))], len(m.group(1)), True))
+            continue
+        m = _BULLET.match(line) or _NUMBERED.match(line)
+        if m:
+            close()
+            current = _Para("list_item", [strip_inline_markup(m.group(1))])
+            current.level = 1 if _NUMBERED.match(line) else 0
+            current.rows = [[line.strip()]]  # keep the raw marker for heading guesses
+            continue
+        text = strip_inline_markup(line)
+        if current is not None and current.kind == "list_item" and not raw[:1].isspace():
+            close()
+        if current is None:
+            current = _Para("paragraph", [])
+        current.lines.append(text)
+    close()
+    close_table()
+    return paras
+
+
+def _guess_headings(paras: list[_Para]) -> list[_Para]:
+    """Find headings in text without markup: upper-case lines, numbered headings, and
+    short title lines followed by body text.
+
+    The document's own convention wins: where it marks headings (Markdown, upper case),
+    plain short lines are not guessed to be headings as well.
+    """
+    marked = sum(
+        p.kind == "heading"
+        or (p.kind == "paragraph" and len(p.lines) == 1 and _is_upper_heading(p.lines[0]))
+        for p in paras
+    )
+    guess_plain = marked < 3
+    for i, para in enumerate(paras):
+        nxt = paras[i + 1] if i + 1 < len(paras) else None
+        prev = paras[i - 1] if i else None
+        if para.kind == "list_item" and para.level == 1 and para.rows:
+            raw = para.rows[0][0]
+            m = _NUMBERED_HEADING.match(raw)
+            after_item = prev is not None and prev.kind == "list_item" and prev.level == 1
+            if (
+                m
+                and _is_heading_line(m.group(2))
+                and len(m.group(2).split()) <= 8
+                and not after_item
+                and _is_body(nxt)
+                and nxt is not None
+                and nxt.kind != "list_item"
+            ):
+                para.kind, para.lines = "heading", [raw.strip()]
+                para.level = 1 + m.group(1).count(".")
+            continue
+        if para.kind != "paragraph" or len(para.lines) != 1:
+            continue
+        line = para.lines[0].strip()
+        if not _is_heading_line(line):
+            continue
+        if m := _NUMBERED_HEADING.match(line):
+            if _is_body(nxt):
+                para.kind, para.level = "heading", 1 + m.group(1).rstrip(".").count(".")
+            continue
+        if _is_upper_heading(line):
+            para.kind, para.level = "heading", 1
+        elif line.endswith(":") and len(line.split()) <= 4 and nxt is not None \
+                and nxt.kind == "list_item":
+            para.kind, para.level = "heading", LABEL_LEVEL
+        elif guess_plain and _is_body(nxt) and not line.endswith(":"):
+            para.kind, para.level = "heading", 2
+    return paras
+
+
+def _is_upper_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters) and _is_heading_line(line)
+
+
+def _is_heading_line(line: str) -> bool:
+    words = line.split()
+    if not words or len(line) > 110 or len(words) > 14:
+        return False
+    if not (line[0].isupper() or line[0].isdigit()) or _DATE_LIKE.search(line):
+        return False
+    if line.endswith((",", ";")):
+        return False
+    return not (line.endswith(".") and len(words) > 8)
+
+
+def _is_body(para: _Para | None) -> bool:
+    """Whether a paragraph reads as body text under a heading."""
+    if para is None:
+        return False
+    if para.kind in ("list_item", "table"):
+        return True
+    if para.kind != "paragraph":
+        return False
+    text = " ".join(para.lines)
+    return len(para.lines) > 1 and len(text) >= 30 or len(text) >= 60

@@ -1,0 +1,208 @@
+"""The interchange contract, version 1, as pydantic models.
+
+These models *are* the contract of ``shared/contract.md``: field names and types never
+change within version 1; new fields are optional. ``json_schema()`` publishes it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+T = TypeVar("T")
+
+SourceFormat = Literal["pdf", "docx", "txt", "md"]
+PartyKind = Literal["municipality", "police", "prison_probation", "other"]
+ForumType = Literal[
+    "local_crime_prevention_council",
+    "steering_group",
+    "preparatory_group",
+    "operational_group",
+    "working_group",
+    "est",
+    "sspf",
+    "sig",
+    "bob",
+    "exit_programme",
+    "joint_inspection",
+    "other",
+]
+PriorityCategory = Literal[
+    "youth_crime",
+    "drugs",
+    "domestic_violence",
+    "honour_violence",
+    "vulnerable_victims",
+    "public_space_safety",
+    "volume_crime",
+    "school_safety",
+    "organised_crime",
+    "criminal_economy",
+    "traffic",
+    "other",
+]
+FollowUpFrequency = Literal["annual", "biennial", "quarterly", "other"]
+RelatedDocumentType = Literal[
+    "situation_picture",
+    "cause_analysis",
+    "action_plan",
+    "citizen_promise",
+    "communication_plan",
+    "safety_survey",
+]
+Precision = Literal["day", "month", "year"]
+
+
+class Model(BaseModel):
+    """Base of every contract model: unknown keys are refused, so typos surface."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(Model):
+    """Where a value came from: ``text == normalised_text[start:end]`` always holds."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    page: int | None = Field(default=None, ge=1)
+
+
+class Item(Model, Generic[T]):
+    """A single extracted value with its evidence."""
+
+    value: T
+    evidence: Evidence
+
+
+class Source(Model):
+    path: str
+    format: SourceFormat
+    sha256: str
+    pages: int | None = None
+    ocr: bool = False
+
+
+class Period(Model):
+    start: str | None
+    end: str | None
+    precision: Precision
+    evidence: Evidence
+
+
+class Party(Model):
+    name: str
+    kind: PartyKind
+    municipality_code: str | None = None
+    police_area: str | None = None
+    org_number: str | None = None
+    address: str | None = None
+    alias: str | None = None
+    evidence: Evidence
+    # Optional additions (contract v1 allows new optional fields).
+    police_region: str | None = None
+
+
+class Municipality(Model):
+    name: str
+    code: str
+    county: str
+    evidence: Evidence | None = None
+
+
+class Forum(Model):
+    name: str
+    type: ForumType
+    meetings_per_year: float | None = None
+    frequency_text: str | None = None
+    evidence: Evidence
+
+
+class PriorityArea(Model):
+    text: str
+    categories: list[PriorityCategory]
+    evidence: Evidence
+
+
+class Signatory(Model):
+    name: str
+    title: str | None = None
+    organization: str | None = None
+    signed_date: str | None = None
+    signed_place: str | None = None
+    evidence: Evidence
+
+
+class FollowUp(Model):
+    frequency: FollowUpFrequency
+    text: str
+    evidence: Evidence
+
+
+class RelatedDocument(Model):
+    type: RelatedDocumentType
+    evidence: Evidence
+
+
+class Agreement(Model):
+    """One agreement, normalised: the record ``extract`` returns."""
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    source: Source
+    title: Item[str] | None = None
+    document_date: Item[str] | None = None
+    reference_numbers: list[Item[str]] = Field(default_factory=list)
+    period: Period | None = None
+    parties: list[Party] = Field(default_factory=list)
+    municipalities: list[Municipality] = Field(default_factory=list)
+    forums: list[Forum] = Field(default_factory=list)
+    priority_areas: list[PriorityArea] = Field(default_factory=list)
+    signatories: list[Signatory] = Field(default_factory=list)
+    follow_up: FollowUp | None = None
+    related_documents: list[RelatedDocument] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def _repr_html_(self) -> str:
+        from samverkan_extract.display import agreement_html
+
+        return agreement_html(self)
+
+    def show(self, jupyter: bool | None = None) -> str:
+        """Render the document text with every extracted value highlighted (displaCy)."""
+        from samverkan_extract.display import show_agreement
+
+        return show_agreement(self, jupyter=jupyter)
+
+
+class ErrorRecord(Model):
+    """What a batch writes for a file it could not read: the batch goes on."""
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    error: ErrorInfo
+
+
+class ErrorInfo(Model):
+    path: str
+    type: str
+    message: str
+
+
+ErrorRecord.model_rebuild()
+
+
+def json_schema() -> dict[str, Any]:
+    """The contract as JSON Schema, generated from the models."""
+    schema = Agreement.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "samverkan-extract agreement record, contract v1"
+    return schema

@@ -1,0 +1,84 @@
+"""Sections: each heading, what it is about, and how far its text runs.
+
+A heading's *section* runs to the next heading at its level or above. Forums and
+priority areas are often written as a topic heading followed by one sub-heading per
+item, in documents that give every heading the same level; their *region* therefore
+runs on through headings of no known topic, and stops at the next heading whose topic
+is known ("Uppföljning" after the priority areas).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from samverkan_extract.document import Block, Document
+from samverkan_extract.knowledge import knowledge
+
+# Topics whose items are often written as sub-headings of the same level.
+REGION_TOPICS = ("forums", "priorities")
+LABEL_LEVEL = 6
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: Block
+    topic: str | None
+    start: int  # the heading's start
+    body_start: int
+    end: int
+    level: int
+
+
+def heading_topic(text: str) -> str | None:
+    for term in knowledge().topics:
+        if term.pattern.search(text):
+            return term.id
+    return None
+
+
+def find_sections(document: Document) -> list[Section]:
+    headings = [b for b in document.blocks if b.kind == "heading"]
+    text_end = len(document.text)
+    topics = [heading_topic(document.block_text(h)) for h in headings]
+    sections = []
+    for i, h in enumerate(headings):
+        level = h.level or 2
+        end = text_end
+        for j in range(i + 1, len(headings)):
+            other = headings[j]
+            other_level = other.level or 2
+            if other_level >= LABEL_LEVEL:
+                continue
+            if other_level <= level:
+                if topics[i] in REGION_TOPICS and other_level == level and topics[j] is None:
+                    continue
+                end = other.start
+                break
+        if topics[i] in REGION_TOPICS:
+            end = _region_end(headings, topics, i, end)
+        sections.append(Section(h, topics[i], h.start, h.end, _trim(document, end), level))
+    return sections
+
+
+def _region_end(headings: list[Block], topics: list[str | None], i: int, end: int) -> int:
+    """A region also stops at a deeper heading that opens another known topic."""
+    for j in range(i + 1, len(headings)):
+        if headings[j].start >= end:
+            break
+        if topics[j] is not None and topics[j] != topics[i]:
+            return headings[j].start
+    return end
+
+
+def _trim(document: Document, end: int) -> int:
+    while end > 0 and document.text[end - 1] in "\n ":
+        end -= 1
+    return end
+
+
+def sections_with_topic(sections: list[Section], topic: str) -> list[Section]:
+    return [s for s in sections if s.topic == topic]
+
+
+def blocks_in(document: Document, start: int, end: int) -> list[Block]:
+    return [b for b in document.blocks if b.start >= start and b.end <= end]
