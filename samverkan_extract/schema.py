@@ -7,13 +7,11 @@ change within version 1; new fields are optional. ``json_schema()`` publishes it
 from __future__ import annotations
 
 import json
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1"
-
-T = TypeVar("T")
 
 SourceFormat = Literal["pdf", "docx", "txt", "md"]
 PartyKind = Literal["municipality", "police", "prison_probation", "other"]
@@ -72,10 +70,11 @@ class Evidence(Model):
     page: int | None = Field(default=None, ge=1)
 
 
-class Item(Model, Generic[T]):
-    """A single extracted value with its evidence."""
+class Item(Model):
+    """A single extracted value (a string: a title, an ISO date, a reference) with its
+    evidence."""
 
-    value: T
+    value: str
     evidence: Evidence
 
 
@@ -153,9 +152,9 @@ class Agreement(Model):
 
     schema_version: Literal["1"] = SCHEMA_VERSION
     source: Source
-    title: Item[str] | None = None
-    document_date: Item[str] | None = None
-    reference_numbers: list[Item[str]] = Field(default_factory=list)
+    title: Item | None = None
+    document_date: Item | None = None
+    reference_numbers: list[Item] = Field(default_factory=list)
     period: Period | None = None
     parties: list[Party] = Field(default_factory=list)
     municipalities: list[Municipality] = Field(default_factory=list)

@@ -29,7 +29,7 @@ REFERENCE = regex.compile(
 POLICE_REFERENCE = regex.compile(r"(?<![\w/.])[A-Z]\d{3}\.\d{3}/\d{4}(?![\w/])")
 
 
-def extract_title(ctx: Context) -> Item[str] | None:
+def extract_title(ctx: Context) -> Item | None:
     blocks = [b for b in ctx.document.blocks[:HEAD_BLOCKS] if b.kind not in ("header", "footer")]
     candidates = [b for b in blocks if b.kind in ("heading", "paragraph")]
     for block in candidates:
@@ -46,34 +46,34 @@ def _title_like(text: str) -> bool:
     return len(text) <= 200 and text.count("\n") <= 2 and not text.rstrip().endswith((".", ":"))
 
 
-def _item(ctx: Context, start: int, end: int) -> Item[str]:
+def _item(ctx: Context, start: int, end: int) -> Item:
     start, end = trimmed_span(ctx.text, start, end)
-    return Item[str](value=clean_value(ctx.text[start:end]), evidence=ctx.evidence(start, end))
+    return Item(value=clean_value(ctx.text[start:end]), evidence=ctx.evidence(start, end))
 
 
-def extract_document_date(ctx: Context) -> Item[str] | None:
+def extract_document_date(ctx: Context) -> Item | None:
     """A date the document states for itself, after a label such as "Datum"."""
     limit = ctx.signature_zone_start
     for m in DATE_LABEL.finditer(ctx.text, 0, limit):
         dates = find_dates(ctx.text[m.end() : m.end() + 40], m.end())
         if dates and dates[0].start == m.end():
             d = dates[0]
-            return Item[str](value=d.value, evidence=ctx.evidence(m.start(), d.end))
+            return Item(value=d.value, evidence=ctx.evidence(m.start(), d.end))
     return None
 
 
-def extract_reference_numbers(ctx: Context) -> list[Item[str]]:
-    found: dict[str, Item[str]] = {}
+def extract_reference_numbers(ctx: Context) -> list[Item]:
+    found: dict[str, Item] = {}
     text = ctx.text
     for m in REFERENCE_LABEL.finditer(text):
         ref = REFERENCE.match(text, m.end())
         if ref:
             value = clean_value(ref.group())
-            found.setdefault(value, Item[str](value=value, evidence=ctx.evidence(ref.start(), ref.end())))
+            found.setdefault(value, Item(value=value, evidence=ctx.evidence(ref.start(), ref.end())))
     head_end = _head_end(ctx)
     for m in POLICE_REFERENCE.finditer(text, 0, head_end):
         value = m.group()
-        found.setdefault(value, Item[str](value=value, evidence=ctx.evidence(m.start(), m.end())))
+        found.setdefault(value, Item(value=value, evidence=ctx.evidence(m.start(), m.end())))
     return list(found.values())
 
 
