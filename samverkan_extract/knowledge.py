@@ -143,7 +143,7 @@ def _topic(topic: str, patterns: list[str]) -> Term:
     if topic != "other":
         return Term(topic, compile_terms(patterns))
     alternatives = "|".join(patterns)
-    return Term(topic, regex.compile(rf"(?i)^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:{alternatives})"))
+    return Term(topic, regex.compile(rf"(?i)^\W*(?:(?:\d+(?:\.\d+)*|[IVX]{{1,5}}|§\s*\d+)\.?\s+)?(?:{alternatives})"))
 
 
 @cache

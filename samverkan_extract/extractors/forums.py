@@ -137,18 +137,24 @@ def _is_topic(ctx: Context, text: str) -> bool:
 def _add_frequencies(ctx: Context, forums: dict[str, Forum]) -> None:
     """A sentence that says a forum meets N times a period gives its meetings per year.
 
-    The forum is the one the sentence names, or else the one whose heading the sentence
-    stands under ("Gruppen träffas varannan vecka").
+    The forum is the one the sentence names, or else (when the sentence says it meets)
+    the one its paragraph opens with, or the one whose heading it stands under.
     """
     verbs = ctx.kb.pattern("meetings", "verbs")
     by_type = {f.type: key for key, f in forums.items()}
     headed = _forum_headings(ctx)
     for sent in ctx.sentences(0, ctx.signature_zone_start):
         freq = FREQUENCY.search(sent.text)
-        if freq is None or verbs.search(sent.text) is None:
+        if freq is None:
             continue
-        mentions = find_forum_mentions(ctx, sent.start_char, sent.end_char)
-        forum_type = mentions[0].type if mentions else headed(sent.start_char)
+        start, end = _row_extent(ctx, sent.start_char, sent.end_char)
+        mentions = find_forum_mentions(ctx, start, end)
+        if mentions:
+            forum_type: str | None = mentions[0].type
+        elif verbs.search(sent.text):
+            forum_type = _paragraph_subject(ctx, sent.start_char) or headed(sent.start_char)
+        else:
+            continue
         key = by_type.get(forum_type) if forum_type else None
         if key is None or forums[key].meetings_per_year is not None:
             continue
@@ -158,6 +164,26 @@ def _add_frequencies(ctx: Context, forums: dict[str, Forum]) -> None:
         forums[key] = forums[key].model_copy(
             update={"meetings_per_year": per_year, "frequency_text": clean_value(freq.group())}
         )
+
+
+def _paragraph_subject(ctx: Context, offset: int) -> str | None:
+    """The forum a paragraph opens with ("**Lägesbildsgruppen** samlar ... Gruppen
+    träffas varje vecka")."""
+    block = ctx.document.block_at(offset)
+    if block is None:
+        return None
+    mentions = find_forum_mentions(ctx, block.start, offset)
+    return mentions[0].type if mentions else None
+
+
+def _row_extent(ctx: Context, start: int, end: int) -> tuple[int, int]:
+    """A table cell speaks for its whole row (forum | members | "varannan vecka")."""
+    block = ctx.document.block_at(start)
+    if block is None or block.kind != "table_cell":
+        return start, end
+    row = [b for b in ctx.document.blocks
+           if b.kind == "table_cell" and b.table == block.table and b.row == block.row]
+    return row[0].start, row[-1].end
 
 
 def _forum_headings(ctx: Context):  # type: ignore[no-untyped-def]

@@ -17,10 +17,15 @@ def extract_follow_up(ctx: Context) -> FollowUp | None:
         in_section = any(s <= sent.start_char < e for s, e in sections)
         if not (in_section or mention.search(sent.text)):
             continue
-        for freq in FREQUENCIES:
-            if ctx.kb.pattern("follow_up", freq).search(sent.text):
-                return FollowUp(frequency=freq, text=sent.text.strip(),  # type: ignore[arg-type]
-                                evidence=ctx.evidence(sent.start_char, sent.end_char))
+        found = [
+            (m.start(), freq)
+            for freq in FREQUENCIES
+            if (m := ctx.kb.pattern("follow_up", freq).search(sent.text))
+        ]
+        if found:
+            freq = min(found)[1]  # the phrase that comes first names the frequency
+            return FollowUp(frequency=freq, text=sent.text.strip(),  # type: ignore[arg-type]
+                            evidence=ctx.evidence(sent.start_char, sent.end_char))
     return None
 
 

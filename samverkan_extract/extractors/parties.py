@@ -149,9 +149,17 @@ def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
     return parties
 
 
+TABLE_HEADER = regex.compile(
+    r"(?i)^(?:parter?|part|namn|organisation\w*|org\.?\s*nr|adress|roll|benämning|kontakt\w*)$"
+)
+
+
 def _table_rows(ctx: Context, cells) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """One entry per table row; a header row ("Part | Organisationsnummer") is skipped."""
     rows: dict[tuple[int | None, int | None], list[int]] = {}
     for c in cells:
+        if c.row == 0 and TABLE_HEADER.match(ctx.document.block_text(c).strip()):
+            continue
         rows.setdefault((c.table, c.row), [c.start, c.end])[1] = c.end
     return [(s, e) for s, e in rows.values()]
 
@@ -203,7 +211,8 @@ def _resolve(ctx: Context, entry: str) -> Resolved | None:
     found = next(find_municipalities(entry), None)
     if found is not None:
         return Resolved("municipality", municipality=found[1])
-    if entry[:1].isupper() and len(entry.split()) <= 10:
+    if ctx.kb.pattern("signatures", "org_words").search(entry) and not entry.endswith(":") \
+            and not regex.search(r"(?i)\b(?:är|ska|har)\b", entry):
         return Resolved("other")
     return None
 

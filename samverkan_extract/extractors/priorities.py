@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import regex
 
+from samverkan_extract.document import Block
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
 from samverkan_extract.extractors.forums import find_forum_mentions
 from samverkan_extract.schema import PriorityArea
@@ -16,6 +17,12 @@ PRIORITISE = regex.compile(r"(?i)priorit\w*|fokus\w*|särskilt\s+fokus|satsa\w*\
 ENUMERATION = regex.compile(r"\s*(?:,|;|\boch\b|\bsamt\b|\bsåväl\b|\bsom\b)\s*")
 # An area heading longer than this is a sentence; it is read as prose instead.
 AREA_MAX = 250
+HEADING_NUMBER = regex.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|§\s*\d+|[a-z]\))\s+")
+# What the text gives as examples of an area ("brott mot särskilt utsatta som våld i nära
+# relation, ..."): their categories are the area's too.
+EXAMPLES = regex.compile(
+    r"(?i)\b(?:som|såsom|t\.ex\.|till\s+exempel|bland\s+annat|exempelvis|inklusive|i\s+form\s+av)\s"
+)
 
 
 def categories_of(ctx: Context, text: str, start: int, end: int) -> list[str]:
@@ -39,34 +46,58 @@ def extract_priority_areas(ctx: Context) -> list[PriorityArea]:
 def _from_section(ctx: Context, start: int, end: int) -> list[PriorityArea]:
     blocks = ctx.blocks_between(start, end)
     headings = [b for b in blocks if b.kind == "heading" and b.level < 6]
+    own_end = headings[0].start if headings else end
+    own_items = [b for b in blocks if b.kind in ("list_item", "table_cell") and b.end <= own_end]
+    if own_items:
+        return _from_items(ctx, own_items)
     if headings:
         areas = []
         for i, h in enumerate(headings):
             body_end = headings[i + 1].start if i + 1 < len(headings) else end
             areas.append(_area(ctx, h.start, h.end, body_end, other_ok=True))
         return [a for a in areas if a is not None]
-    items = [b for b in blocks if b.kind in ("list_item", "table_cell")]
-    if items:
-        return [a for b in items if (a := _area(ctx, b.start, b.end, b.end, other_ok=True))]
     return _from_prose(ctx, start, end, need_verb=False)
+
+
+def _from_items(ctx: Context, items: list[Block]) -> list[PriorityArea]:
+    """List entries, or a table's first column (its other columns describe the area)."""
+    cells = [b for b in items if b.kind == "table_cell"]
+    if cells:
+        first_col = [b for b in cells if (b.col or 0) == 0 and (b.row or 0) > 0]
+        items = [b for b in items if b.kind == "list_item"] + first_col
+    return [a for b in items if (a := _area(ctx, b.start, b.end, b.end, other_ok=True))]
 
 
 def _area(
     ctx: Context, start: int, end: int, body_end: int, *, other_ok: bool
 ) -> PriorityArea | None:
     text = ctx.text
+    number = HEADING_NUMBER.match(text, start, end)
+    if number:
+        start = number.end()
     start, end = trimmed_span(text, start, end)
     if end <= start or end - start > AREA_MAX:
         return None
     cats = categories_of(ctx, text, start, end)
-    body_cats = categories_of(ctx, text, end, body_end) if body_end > end else []
-    cats += [c for c in body_cats if c not in cats]
+    examples = EXAMPLES.search(text, end, min(body_end, _sentence_end(text, end, body_end)))
+    if examples:
+        body_cats = categories_of(ctx, text, examples.end(), _sentence_end(text, end, body_end))
+        cats += [c for c in body_cats if c not in cats]
     if not cats:
         if not other_ok:
             return None
         cats = ["other"]
     return PriorityArea(text=clean_value(text[start:end]), categories=cats,  # type: ignore[arg-type]
                         evidence=ctx.evidence(start, end))
+
+
+def _sentence_end(text: str, start: int, limit: int) -> int:
+    """End of the first sentence of an area's body text."""
+    body = regex.search(r"\S", text[start:limit])
+    if body is None:
+        return start
+    m = regex.search(r"[.!?](?=\s|$)", text[start + body.start() : limit])
+    return start + body.start() + m.end() if m else limit
 
 
 def _from_prose(ctx: Context, start: int, end: int, *, need_verb: bool) -> list[PriorityArea]:

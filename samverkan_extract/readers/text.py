@@ -111,8 +111,11 @@ def strip_inline_markup(line: str) -> str:
 _ATX_HEADING = regex.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _RULE = regex.compile(r"^\s{0,3}([-*_=])(\s*\1){2,}\s*$")
 _BULLET = regex.compile(r"^\s*(?:[-*+•●▪◦–—·]|\uf0b7|o(?=\s))\s+(.*)$")
-_NUMBERED = regex.compile(r"^\s*(?:\d{1,2}|[a-zA-Z])[.)]\s+(.*)$")
-_NUMBERED_HEADING = regex.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(\p{Lu}.*)$")
+_NUMBERED = regex.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[A-Z]\))\s+(.*)$")
+# "2.1 Giltighetstid", "IV. PRIORITERADE OMRÅDEN", "§ 4 Fokusområden"
+_NUMBERED_HEADING = regex.compile(
+    r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3}|[IVX]{1,5}(?=\.)|§\s*\d{1,2})\.?\s+(\p{Lu}.*)$"
+)
 _TABLE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _QUOTE = regex.compile(r"^\s*>\s?")
@@ -267,7 +270,8 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
         for p in paras
     )
     guess_plain = marked < 3
-    for i, para in enumerate(paras):
+    for i in range(len(paras) - 1, -1, -1):
+        para = paras[i]
         nxt = paras[i + 1] if i + 1 < len(paras) else None
         prev = paras[i - 1] if i else None
         if para.kind == "list_item" and para.level == 1 and para.rows:
@@ -284,7 +288,7 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
                 and nxt.kind != "list_item"
             ):
                 para.kind, para.lines = "heading", [raw.strip()]
-                para.level = 1 + m.group(1).count(".")
+                para.level = _numbered_level(m.group(1))
             continue
         if para.kind != "paragraph" or len(para.lines) != 1:
             continue
@@ -293,7 +297,7 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
             continue
         if m := _NUMBERED_HEADING.match(line):
             if _is_body(nxt):
-                para.kind, para.level = "heading", 1 + m.group(1).rstrip(".").count(".")
+                para.kind, para.level = "heading", _numbered_level(m.group(1))
             continue
         if _is_upper_heading(line):
             para.kind, para.level = "heading", 1
@@ -303,6 +307,11 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
         elif guess_plain and _is_body(nxt) and not line.endswith(":"):
             para.kind, para.level = "heading", 2
     return paras
+
+
+def _numbered_level(number: str) -> int:
+    """"2" is a chapter, "2.1" a section under it; roman numerals and § are chapters."""
+    return 1 + number.rstrip(".").count(".")
 
 
 def _is_upper_heading(line: str) -> bool:
@@ -327,7 +336,9 @@ def _is_body(para: _Para | None) -> bool:
         return False
     if para.kind in ("list_item", "table"):
         return True
+    if para.kind == "heading":
+        return not para.explicit  # a heading over a sub-heading
     if para.kind != "paragraph":
         return False
     text = " ".join(para.lines)
-    return len(para.lines) > 1 and len(text) >= 30 or len(text) >= 60
+    return len(text) >= 40 or text.endswith(":")
