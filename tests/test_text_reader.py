@@ -1,0 +1,73 @@
+"""The text reader: encodings, markup, headings, running headers, hyphenation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from samverkan_extract.errors import InputError
+from samverkan_extract.readers import read_document
+
+BODY = (
+    "## Samverkansöverenskommelse för Åre kommun\n\n"
+    "Parterna ska arbeta brottsföre-\nbyggande och trygghetsskapande i hela kommunen, "
+    "med **särskilt** fokus på <b>ungdomar</b>.\n\n"
+    "- Lokala brottsförebyggande rådet\n- Styrgrupp\n"
+)
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "cp1252", "utf-16-le"])
+def test_encodings_keep_swedish_letters(tmp_path: Path, codec: str) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(BODY.encode(codec))
+    doc = read_document(path)
+    assert "Åre kommun" in doc.text
+    assert "brottsförebyggande" in doc.text  # hyphenation across the line joined
+    assert "**" not in doc.text and "<b>" not in doc.text and "##" not in doc.text
+
+
+def test_mixed_encodings_warn(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_bytes("Överenskommelse för Växjö\n".encode() + "Styrgruppen träffas.\n".encode("cp1252"))
+    doc = read_document(path)
+    assert "Växjö" in doc.text
+    path.write_bytes("Överenskommelse\n".encode() + "Växjö kommun\n".encode("cp1252"))
+    doc = read_document(path)
+    assert "Växjö kommun" in doc.text and any("mixed" in w for w in doc.warnings)
+
+
+def test_blocks_and_headings(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(BODY, encoding="utf-8")
+    doc = read_document(path)
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds == ["heading", "paragraph", "list_item", "list_item"]
+    assert doc.block_text(doc.blocks[2]) == "Lokala brottsförebyggande rådet"
+
+
+def test_plain_text_headings_and_page_noise(tmp_path: Path) -> None:
+    text = (
+        "Samverkan Mora\n\nGILTIGHETSTID\n\nÖverenskommelsen gäller från och med 2024-01-01 "
+        "till och med 2026-12-31 för båda parterna.\n\nSida 1 av 2\n\f"
+        "Samverkan Mora\n\n2.1 Prioriterade områden\n\nParterna prioriterar arbetet mot "
+        "narkotika och våld i nära relationer.\n\nSida 2 av 2\n"
+    )
+    path = tmp_path / "b.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path)
+    headings = [doc.block_text(b) for b in doc.blocks if b.kind == "heading"]
+    assert headings == ["GILTIGHETSTID", "2.1 Prioriterade områden"]
+    assert "Sida" not in doc.text
+    assert doc.text.count("Samverkan Mora") == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(b"", "empty file"), (b"   \n\n", "empty file"), (bytes(range(256)) * 8, "binary data")],
+)
+def test_bad_text_is_one_clear_error(tmp_path: Path, content: bytes, problem: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=problem):
+        read_document(path)
