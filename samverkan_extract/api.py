@@ -29,8 +29,10 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for p in map(Path, paths):
         if p.is_dir():
             out += sorted(
-                f for f in p.rglob("*")
-                if f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.startswith(".")
+                f
+                for f in p.rglob("*")
+                if f.suffix.lower() in SUPPORTED_SUFFIXES
+                and not f.name.startswith(".")
                 and (f.is_file() or not f.exists())
             )
         else:

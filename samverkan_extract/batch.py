@@ -83,7 +83,9 @@ def _error(path: Path, kind: str, message: str) -> ErrorRecord:
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
 
 
 def _init_worker() -> None:
@@ -113,7 +115,7 @@ def run_batch(
     with ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_init_worker) as pool:
         chunk = max(1, min(16, total // (jobs * 4) or 1))
         results = pool.map(extract_one, paths, [limits] * total, chunksize=chunk)
-        for i, (path, result) in enumerate(zip(paths, results), 1):
+        for i, (path, result) in enumerate(zip(paths, results, strict=True), 1):
             if progress:
                 progress(i, total, path)
             yield result

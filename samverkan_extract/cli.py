@@ -17,20 +17,36 @@ from samverkan_extract.schema import Agreement, ErrorRecord
 
 
 def _add_batch_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-j", "--jobs", type=int, default=None,
-                   help="parallel processes (default: the machine's cores)")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        help="parallel processes (default: the machine's cores)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--timeout", type=float, default=Limits.seconds_per_file,
-                   help="seconds allowed per file (default: %(default)s)")
-    p.add_argument("--max-mb", type=float, default=Limits.max_file_mb,
-                   help="largest input file in MB (default: %(default)s)")
-    p.add_argument("--max-pages", type=int, default=Limits.max_pages,
-                   help="most PDF pages read per file (default: %(default)s)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=Limits.seconds_per_file,
+        help="seconds allowed per file (default: %(default)s)",
+    )
+    p.add_argument(
+        "--max-mb",
+        type=float,
+        default=Limits.max_file_mb,
+        help="largest input file in MB (default: %(default)s)",
+    )
+    p.add_argument(
+        "--max-pages",
+        type=int,
+        default=Limits.max_pages,
+        help="most PDF pages read per file (default: %(default)s)",
+    )
 
 
 def _limits(args: argparse.Namespace) -> Limits:
-    return Limits(seconds_per_file=args.timeout, max_file_mb=args.max_mb,
-                  max_pages=args.max_pages)
+    return Limits(seconds_per_file=args.timeout, max_file_mb=args.max_mb, max_pages=args.max_pages)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,12 +117,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.format == "csv":
         from samverkan_extract.corpus import Corpus
 
-        corpus = Corpus([r for r in results if isinstance(r, Agreement)],
-                        [r for r in results if isinstance(r, ErrorRecord)])
+        corpus = Corpus(
+            [r for r in results if isinstance(r, Agreement)],
+            [r for r in results if isinstance(r, ErrorRecord)],
+        )
         text = corpus.agreements_table().to_csv(index=False)
     elif args.format == "jsonl":
-        text = "".join(json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n"
-                       for r in results)
+        text = "".join(
+            json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n" for r in results
+        )
     else:
         records = [r.model_dump(mode="json") for r in results]
         single = len(args.paths) == 1 and args.paths[0].is_file() and len(records) == 1
@@ -159,8 +178,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return run_compare(args, _extract_all)
 
 
-COMMANDS = {"extract": cmd_extract, "text": cmd_text, "schema": cmd_schema,
-            "evaluate": cmd_evaluate, "compare": cmd_compare}
+COMMANDS = {
+    "extract": cmd_extract,
+    "text": cmd_text,
+    "schema": cmd_schema,
+    "evaluate": cmd_evaluate,
+    "compare": cmd_compare,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

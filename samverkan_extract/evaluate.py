@@ -18,9 +18,21 @@ from typing import Any
 import regex
 
 FIELDS = (
-    "title", "document_date", "period_start", "period_end", "follow_up", "municipalities",
-    "parties", "org_numbers", "reference_numbers", "forums", "forum_meetings",
-    "priority_categories", "signatories", "signatory_titles", "signatory_dates",
+    "title",
+    "document_date",
+    "period_start",
+    "period_end",
+    "follow_up",
+    "municipalities",
+    "parties",
+    "org_numbers",
+    "reference_numbers",
+    "forums",
+    "forum_meetings",
+    "priority_categories",
+    "signatories",
+    "signatory_titles",
+    "signatory_dates",
     "related_documents",
 )
 
@@ -71,8 +83,10 @@ class Report:
                 lines.append(f"{name:<22}{c.precision:>10.3f}{c.recall:>10.3f}{c.f1:>8.3f}{n:>6}")
         o = self.overall
         lines.append(f"{'overall (micro)':<22}{o.precision:>10.3f}{o.recall:>10.3f}{o.f1:>8.3f}")
-        lines.append(f"documents: {len(self.documents)}" +
-                     (f", without a prediction: {', '.join(self.missing)}" if self.missing else ""))
+        lines.append(
+            f"documents: {len(self.documents)}"
+            + (f", without a prediction: {', '.join(self.missing)}" if self.missing else "")
+        )
         lines.append(f"micro-F1: {o.f1:.4f}")
         return "\n".join(lines)
 
@@ -134,7 +148,8 @@ def _parties(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> Counts:
         match = None
         for i, k in enumerate(unmatched):
             if k == key or (
-                key[0] not in ("municipality",) and k[0] == key[0]
+                key[0] not in ("municipality",)
+                and k[0] == key[0]
                 and not (key[0] == "police" and g.get("police_area"))
                 and token_set_ratio(k[1], key[1]) >= 85
             ):
@@ -179,7 +194,9 @@ def score_record(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Counts
     gf, pf = gold.get("follow_up") or {}, pred.get("follow_up") or {}
     result = {
         "title": _scalar(_plain(gold.get("title")), _plain(pred.get("title"))),
-        "document_date": _scalar(_plain(gold.get("document_date")), _plain(pred.get("document_date"))),
+        "document_date": _scalar(
+            _plain(gold.get("document_date")), _plain(pred.get("document_date"))
+        ),
         "period_start": _scalar(gp.get("start"), pp.get("start")),
         "period_end": _scalar(gp.get("end"), pp.get("end")),
         "follow_up": _scalar(gf.get("frequency"), pf.get("frequency")),

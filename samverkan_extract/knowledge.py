@@ -129,8 +129,12 @@ def _terms(entries: list[dict[str, Any]]) -> list[Term]:
         implies = tuple(e.get("implies", ()))
         if e.get("patterns") or e.get("acronyms"):
             terms.append(
-                Term(e["type"], compile_terms(e.get("patterns", []), e.get("acronyms", [])),
-                     False, implies)
+                Term(
+                    e["type"],
+                    compile_terms(e.get("patterns", []), e.get("acronyms", [])),
+                    False,
+                    implies,
+                )
             )
         if e.get("weak_patterns"):
             terms.append(Term(e["type"], compile_terms(e["weak_patterns"]), True, implies))
@@ -143,7 +147,12 @@ def _topic(topic: str, patterns: list[str]) -> Term:
     if topic != "other":
         return Term(topic, compile_terms(patterns))
     alternatives = "|".join(patterns)
-    return Term(topic, regex.compile(rf"(?i)^\W*(?:(?:\d+(?:\.\d+)*|[IVX]{{1,5}}|§\s*\d+)\.?\s+)?(?:{alternatives})"))
+    return Term(
+        topic,
+        regex.compile(
+            rf"(?i)^\W*(?:(?:\d+(?:\.\d+)*|[IVX]{{1,5}}|§\s*\d+)\.?\s+)?(?:{alternatives})"
+        ),
+    )
 
 
 @cache

@@ -18,9 +18,34 @@ from samverkan_extract.document import Document
 from samverkan_extract.sections import find_sections
 
 ABBREVIATIONS = (
-    "bl.a.", "t.ex.", "fr.o.m.", "t.o.m.", "m.m.", "o.s.v.", "d.v.s.", "dvs.", "s.k.",
-    "resp.", "ca.", "nr.", "tf.", "f.d.", "p.g.a.", "pga.", "m.fl.", "org.nr.", "osv.",
-    "inkl.", "exkl.", "jfr.", "enl.", "kl.", "st.", "t.f.", "a.a.", "b.la.",
+    "bl.a.",
+    "t.ex.",
+    "fr.o.m.",
+    "t.o.m.",
+    "m.m.",
+    "o.s.v.",
+    "d.v.s.",
+    "dvs.",
+    "s.k.",
+    "resp.",
+    "ca.",
+    "nr.",
+    "tf.",
+    "f.d.",
+    "p.g.a.",
+    "pga.",
+    "m.fl.",
+    "org.nr.",
+    "osv.",
+    "inkl.",
+    "exkl.",
+    "jfr.",
+    "enl.",
+    "kl.",
+    "st.",
+    "t.f.",
+    "a.a.",
+    "b.la.",
 )
 
 

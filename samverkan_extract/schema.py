@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Literal["1"] = "1"
 
 SourceFormat = Literal["pdf", "docx", "txt", "md"]
 PartyKind = Literal["municipality", "police", "prison_probation", "other"]

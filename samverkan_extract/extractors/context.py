@@ -38,8 +38,9 @@ class Context:
             start += 1
         while end > start and text[end - 1] in " \t\n":
             end -= 1
-        return Evidence(text=text[start:end], start=start, end=end,
-                        page=self.document.page_at(start))
+        return Evidence(
+            text=text[start:end], start=start, end=end, page=self.document.page_at(start)
+        )
 
     def sections_about(self, topic: str) -> list[Section]:
         return [s for s in self.sections if s.topic == topic]

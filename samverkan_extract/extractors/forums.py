@@ -15,8 +15,20 @@ NAMING_BLOCKS = ("heading", "list_item", "table_cell")
 # A heading or list entry longer than this is prose; the forum is named by its match.
 NAME_MAX = 90
 
-UNITS = {"vecka": 52, "veckan": 52, "månad": 12, "månaden": 12, "kvartal": 4, "kvartalet": 4,
-         "termin": 2, "terminen": 2, "halvår": 2, "halvåret": 2, "år": 1, "året": 1}
+UNITS = {
+    "vecka": 52,
+    "veckan": 52,
+    "månad": 12,
+    "månaden": 12,
+    "kvartal": 4,
+    "kvartalet": 4,
+    "termin": 2,
+    "terminen": 2,
+    "halvår": 2,
+    "halvåret": 2,
+    "år": 1,
+    "året": 1,
+}
 _N = r"(?:\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv)"
 _UNIT = r"(?:veckan?|månad(?:en)?|kvartal(?:et)?|termin(?:en)?|halvår(?:et)?|år(?:et)?)"
 _TAIL = r"(?:\s+(?:samt|och|eller)\s+(?:vid|när|då|efter|om|därutöver)\b[^.,;:\n]*)?"
@@ -27,8 +39,14 @@ FREQUENCY = regex.compile(
   | (?P<adverb>veckovis|månatligen|månadsvis|kvartalsvis|årligen|dagligen){_TAIL}
     """
 )
-ADVERBS = {"veckovis": 52, "månatligen": 12, "månadsvis": 12, "kvartalsvis": 4,
-           "årligen": 1, "dagligen": 365}
+ADVERBS = {
+    "veckovis": 52,
+    "månatligen": 12,
+    "månadsvis": 12,
+    "kvartalsvis": 4,
+    "årligen": 1,
+    "dagligen": 365,
+}
 
 
 @dataclass
@@ -65,7 +83,7 @@ def find_forum_mentions(ctx: Context, start: int = 0, end: int | None = None) ->
 
 
 def _national_bra(text: str, m: regex.Match[str]) -> bool:
-    """"Brå" is also the national council: "Brå:s rapport", "enligt Brå"."""
+    """ "Brå" is also the national council: "Brå:s rapport", "enligt Brå"."""
     after = text[m.end() : m.end() + 3]
     before = text[max(0, m.start() - 10) : m.start()].lower()
     return after.startswith((":s", "s ")) or before.rstrip().endswith(("enligt", "från"))
@@ -78,8 +96,11 @@ def extract_forums(ctx: Context) -> list[Forum]:
         name, ev_start, ev_end = _name(ctx, mention)
         key = mention.type
         if key not in forums:
-            forums[key] = Forum(name=name, type=mention.type,  # type: ignore[arg-type]
-                                evidence=ctx.evidence(ev_start, ev_end))
+            forums[key] = Forum(
+                name=name,
+                type=mention.type,  # type: ignore[arg-type]
+                evidence=ctx.evidence(ev_start, ev_end),
+            )
         elif mention.named and not _is_named(ctx, forums[key]):
             forums[key] = forums[key].model_copy(
                 update={"name": name, "evidence": ctx.evidence(ev_start, ev_end)}
@@ -118,13 +139,20 @@ def _other_forums(ctx: Context) -> list[Forum]:
             if block.kind != "heading" or block.level >= 6:
                 continue
             text = ctx.document.block_text(block)
-            if find_forum_mentions(ctx, block.start, block.end) or ctx.kb.pattern(
-                "meetings", "verbs"
-            ).search(text) is not None or _is_topic(ctx, text):
+            if (
+                find_forum_mentions(ctx, block.start, block.end)
+                or ctx.kb.pattern("meetings", "verbs").search(text) is not None
+                or _is_topic(ctx, text)
+            ):
                 continue
             start, end = trimmed_span(ctx.text, block.start, block.end)
-            out.append(Forum(name=clean_value(ctx.text[start:end]), type="other",
-                             evidence=ctx.evidence(start, end)))
+            out.append(
+                Forum(
+                    name=clean_value(ctx.text[start:end]),
+                    type="other",
+                    evidence=ctx.evidence(start, end),
+                )
+            )
     return out
 
 
@@ -181,8 +209,11 @@ def _row_extent(ctx: Context, start: int, end: int) -> tuple[int, int]:
     block = ctx.document.block_at(start)
     if block is None or block.kind != "table_cell":
         return start, end
-    row = [b for b in ctx.document.blocks
-           if b.kind == "table_cell" and b.table == block.table and b.row == block.row]
+    row = [
+        b
+        for b in ctx.document.blocks
+        if b.kind == "table_cell" and b.table == block.table and b.row == block.row
+    ]
     return row[0].start, row[-1].end
 
 

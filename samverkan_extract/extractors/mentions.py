@@ -24,8 +24,11 @@ def extract_follow_up(ctx: Context) -> FollowUp | None:
         ]
         if found:
             freq = min(found)[1]  # the phrase that comes first names the frequency
-            return FollowUp(frequency=freq, text=sent.text.strip(),  # type: ignore[arg-type]
-                            evidence=ctx.evidence(sent.start_char, sent.end_char))
+            return FollowUp(
+                frequency=freq,
+                text=sent.text.strip(),  # type: ignore[arg-type]
+                evidence=ctx.evidence(sent.start_char, sent.end_char),
+            )
     return None
 
 
@@ -34,6 +37,13 @@ def extract_related_documents(ctx: Context) -> list[RelatedDocument]:
     for term in ctx.kb.related_documents:
         m = term.pattern.search(ctx.text, 0, ctx.signature_zone_start)
         if m:
-            found.append((m.start(), RelatedDocument(type=term.id,  # type: ignore[arg-type]
-                                                     evidence=ctx.evidence(m.start(), m.end()))))
+            found.append(
+                (
+                    m.start(),
+                    RelatedDocument(
+                        type=term.id,  # type: ignore[arg-type]
+                        evidence=ctx.evidence(m.start(), m.end()),
+                    ),
+                )
+            )
     return [doc for _, doc in sorted(found, key=lambda x: x[0])]

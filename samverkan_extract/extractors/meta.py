@@ -69,7 +69,9 @@ def extract_reference_numbers(ctx: Context) -> list[Item]:
         ref = REFERENCE.match(text, m.end())
         if ref:
             value = clean_value(ref.group())
-            found.setdefault(value, Item(value=value, evidence=ctx.evidence(ref.start(), ref.end())))
+            found.setdefault(
+                value, Item(value=value, evidence=ctx.evidence(ref.start(), ref.end()))
+            )
     head_end = _head_end(ctx)
     for m in POLICE_REFERENCE.finditer(text, 0, head_end):
         value = m.group()

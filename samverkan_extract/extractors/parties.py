@@ -64,7 +64,9 @@ def _municipality_pattern() -> regex.Pattern[str]:
 def _police_pattern() -> regex.Pattern[str]:
     known = "|".join(regex.escape(f) for f, _ in knowledge().area_names())
     area = rf"(?P<area>(?:{known})s?(?![\p{{L}}])|{GENERIC_AREA})"
-    before = rf"(?P<gen>(?:{known})s?|\p{{Lu}}[\p{{L}}-]+s)[ \t]+lokalpolisområde(?:t)?(?![\p{{L}}])"
+    before = (
+        rf"(?P<gen>(?:{known})s?|\p{{Lu}}[\p{{L}}-]+s)[ \t]+lokalpolisområde(?:t)?(?![\p{{L}}])"
+    )
     return regex.compile(rf"(?<![\w]){AREA_PREFIX}[ \t]+{area}|{before}", regex.I)
 
 
@@ -133,7 +135,9 @@ def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
     blocks = ctx.blocks_between(start, end)
     items = [b for b in blocks if b.kind in ("list_item", "table_cell")]
     if items:
-        entries = [(b.start, b.end) for b in items if b.kind == "list_item"] or _table_rows(ctx, items)
+        entries = [(b.start, b.end) for b in items if b.kind == "list_item"] or _table_rows(
+            ctx, items
+        )
     else:
         for b in blocks:
             if b.kind != "paragraph":
@@ -211,8 +215,11 @@ def _resolve(ctx: Context, entry: str) -> Resolved | None:
     found = next(find_municipalities(entry), None)
     if found is not None:
         return Resolved("municipality", municipality=found[1])
-    if ctx.kb.pattern("signatures", "org_words").search(entry) and not entry.endswith(":") \
-            and not regex.search(r"(?i)\b(?:är|ska|har)\b", entry):
+    if (
+        ctx.kb.pattern("signatures", "org_words").search(entry)
+        and not entry.endswith(":")
+        and not regex.search(r"(?i)\b(?:är|ska|har)\b", entry)
+    ):
         return Resolved("other")
     return None
 
@@ -248,10 +255,17 @@ def _parties_in_prose(ctx: Context, start: int, end: int) -> list[Party]:
     text = ctx.text
     found: list[tuple[int, Party]] = []
     for m, info in find_municipalities(text, start, end):
-        found.append((m.start(), Party(
-            name=info.name, kind="municipality", municipality_code=info.code,
-            evidence=ctx.evidence(m.start(), m.end()),
-        )))
+        found.append(
+            (
+                m.start(),
+                Party(
+                    name=info.name,
+                    kind="municipality",
+                    municipality_code=info.code,
+                    evidence=ctx.evidence(m.start(), m.end()),
+                ),
+            )
+        )
     for m, area, region in police_area_in(ctx, text, start, end):
         s, e = trimmed_span(text, m.start(), m.end())
         written = clean_value(text[s:e])
@@ -260,15 +274,29 @@ def _parties_in_prose(ctx: Context, start: int, end: int) -> list[Party]:
             name = f"{prefix.rstrip('ts') if prefix.lower() != 'lpo' else prefix} {area}"
         else:
             name = f"Lokalpolisområde {area}"
-        found.append((m.start(), Party(
-            name=name, kind="police", police_area=area, police_region=region,
-            evidence=ctx.evidence(s, e),
-        )))
+        found.append(
+            (
+                m.start(),
+                Party(
+                    name=name,
+                    kind="police",
+                    police_area=area,
+                    police_region=region,
+                    evidence=ctx.evidence(s, e),
+                ),
+            )
+        )
     for m in regex.finditer(r"Kriminalvården(?:\s+\p{Lu}[\p{L}]+)*", text[:end], pos=start):
-        found.append((m.start(), Party(
-            name=clean_value(m.group()), kind="prison_probation",
-            evidence=ctx.evidence(m.start(), m.end()),
-        )))
+        found.append(
+            (
+                m.start(),
+                Party(
+                    name=clean_value(m.group()),
+                    kind="prison_probation",
+                    evidence=ctx.evidence(m.start(), m.end()),
+                ),
+            )
+        )
     return [p for _, p in sorted(found, key=lambda x: x[0])]
 
 

@@ -30,9 +30,7 @@ def extract_period(ctx: Context) -> Period | None:
     limit = ctx.signature_zone_start
     places: list[tuple[int, int]] = [(s.start, s.end) for s in ctx.sections_about("period")]
     places += [
-        (s.start_char, s.end_char)
-        for s in ctx.sentences(0, limit)
-        if PERIOD_WORDS.search(s.text)
+        (s.start_char, s.end_char) for s in ctx.sentences(0, limit) if PERIOD_WORDS.search(s.text)
     ]
     for start, end in places:
         period = _date_range(ctx, start, end) or _open_or_duration(ctx, start, end)
@@ -49,7 +47,7 @@ def extract_period(ctx: Context) -> Period | None:
 
 def _date_range(ctx: Context, start: int, end: int) -> Period | None:
     dates = [d for d in find_dates(ctx.text[start:end], start) if d.precision != "year"]
-    for a, b in zip(dates, dates[1:]):
+    for a, b in zip(dates, dates[1:], strict=False):
         between = ctx.text[a.end : b.start]
         if CONNECTOR.match(between) and b.last_day >= a.first_day:
             return _period(ctx, a, b, a.start, b.end)
@@ -74,19 +72,31 @@ def _open_or_duration(ctx: Context, start: int, end: int) -> Period | None:
             last = add_years(first.first_day, int(n))
             ev_end = max(first.end, start + duration.end())
             ev_start = min(first.start, start + duration.start())
-            return Period(start=first.first_day.isoformat(), end=last.isoformat(),
-                          precision="day", evidence=ctx.evidence(ev_start, ev_end))
+            return Period(
+                start=first.first_day.isoformat(),
+                end=last.isoformat(),
+                precision="day",
+                evidence=ctx.evidence(ev_start, ev_end),
+            )
     if open_end:
         ctx.warnings.append("period has no end date (tills vidare)")
         ev_end = max(first.end, start + open_end.end())
-        return Period(start=first.first_day.isoformat(), end=None, precision="day",
-                      evidence=ctx.evidence(first.start, ev_end))
+        return Period(
+            start=first.first_day.isoformat(),
+            end=None,
+            precision="day",
+            evidence=ctx.evidence(first.start, ev_end),
+        )
     lead = FROM.search(ctx.text[max(start, first.start - 30) : first.start])
     if lead:
         ctx.warnings.append("period has a start date but no end date")
         ev_start = max(start, first.start - 30) + lead.start()
-        return Period(start=first.first_day.isoformat(), end=None, precision="day",
-                      evidence=ctx.evidence(ev_start, first.end))
+        return Period(
+            start=first.first_day.isoformat(),
+            end=None,
+            precision="day",
+            evidence=ctx.evidence(ev_start, first.end),
+        )
     return None
 
 
@@ -95,11 +105,16 @@ def _year_range(ctx: Context, start: int, end: int) -> Period | None:
     if not ranges:
         return None
     s, e, a, b = ranges[0]
-    return Period(start=f"{a}-01-01", end=f"{b}-12-31", precision="year",
-                  evidence=ctx.evidence(s, e))
+    return Period(
+        start=f"{a}-01-01", end=f"{b}-12-31", precision="year", evidence=ctx.evidence(s, e)
+    )
 
 
 def _period(ctx: Context, a: DateMatch, b: DateMatch, start: int, end: int) -> Period:
     precision = "day" if a.precision == b.precision == "day" else "month"
-    return Period(start=a.first_day.isoformat(), end=b.last_day.isoformat(),
-                  precision=precision, evidence=ctx.evidence(start, end))
+    return Period(
+        start=a.first_day.isoformat(),
+        end=b.last_day.isoformat(),
+        precision=precision,
+        evidence=ctx.evidence(start, end),
+    )

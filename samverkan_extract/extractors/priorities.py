@@ -87,8 +87,11 @@ def _area(
         if not other_ok:
             return None
         cats = ["other"]
-    return PriorityArea(text=clean_value(text[start:end]), categories=cats,  # type: ignore[arg-type]
-                        evidence=ctx.evidence(start, end))
+    return PriorityArea(
+        text=clean_value(text[start:end]),
+        categories=cats,  # type: ignore[arg-type]
+        evidence=ctx.evidence(start, end),
+    )
 
 
 def _sentence_end(text: str, start: int, limit: int) -> int:

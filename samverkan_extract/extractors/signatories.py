@@ -149,7 +149,8 @@ def _table_order(ctx: Context, cells: list[Block]) -> list[Block]:
     for c in cells:
         rows.setdefault(c.row or 0, []).append(c)
     side_by_side = any(
-        sum(any(is_person_name(ln) for ln in ctx.document.block_text(c).split("\n")) for c in row) > 1
+        sum(any(is_person_name(ln) for ln in ctx.document.block_text(c).split("\n")) for c in row)
+        > 1
         for row in rows.values()
     )
     if side_by_side:
@@ -185,7 +186,7 @@ def _classify(line: Line) -> str:
 
 
 def _join_broken_titles(lines: list[Line]) -> list[Line]:
-    """"Kommunstyrelsens" over "ordförande": one title written on two lines."""
+    """ "Kommunstyrelsens" over "ordförande": one title written on two lines."""
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None

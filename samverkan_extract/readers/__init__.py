@@ -7,8 +7,14 @@ from pathlib import Path
 from samverkan_extract.document import Document
 from samverkan_extract.errors import InputError, UnsupportedFormatError
 
-SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
-                      ".pdf": "pdf", ".docx": "docx"}
+SUPPORTED_SUFFIXES = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
 
 
 _LIMITS: list[object] = []
@@ -31,8 +37,9 @@ def detect_format(path: Path) -> str:
         if path.suffix.lower() == ".doc":
             raise UnsupportedFormatError(path, "old Word .doc format: convert it to .docx")
         raise UnsupportedFormatError(
-            path, f"unsupported file type {path.suffix or '(no extension)'!r}: "
-            "expected .pdf, .docx, .txt or .md"
+            path,
+            f"unsupported file type {path.suffix or '(no extension)'!r}: "
+            "expected .pdf, .docx, .txt or .md",
         )
     return fmt
 
@@ -57,7 +64,9 @@ def read_document(path: str | Path) -> Document:
     limits = current_limits()
     size_mb = path.stat().st_size / 1e6
     if size_mb > limits.max_file_mb:
-        raise InputError(path, f"file is {size_mb:.0f} MB, over the {limits.max_file_mb:g} MB limit")
+        raise InputError(
+            path, f"file is {size_mb:.0f} MB, over the {limits.max_file_mb:g} MB limit"
+        )
     try:
         if fmt == "pdf":
             from samverkan_extract.readers.pdf import read_pdf

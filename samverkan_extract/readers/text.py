@@ -86,7 +86,9 @@ _HTML_BREAK = regex.compile(r"<br\s*/?>", regex.I)
 _HTML_TAG = regex.compile(r"</?[a-zA-Z][^<>]*>")
 _MD_IMAGE_OR_LINK = regex.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_STRONG = regex.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_MD_EMPH = regex.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)")
+_MD_EMPH = regex.compile(
+    r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)"
+)
 _MD_CODE = regex.compile(r"`([^`]*)`")
 _MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&nbsp;": " ", "&quot;": '"'}
@@ -148,8 +150,12 @@ def read_text(path: Path, fmt: str) -> Document:
             for r, row in enumerate(para.rows):
                 for c, cell in enumerate(row):
                     builder.add(
-                        "table_cell", cell.split("\n"), keep_breaks=True,
-                        table=table_no, row=r, col=c,
+                        "table_cell",
+                        cell.split("\n"),
+                        keep_breaks=True,
+                        table=table_no,
+                        row=r,
+                        col=c,
                     )
             table_no += 1
         elif para.kind == "header":
@@ -232,7 +238,11 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
             continue
         if _RULE.match(line):
             if current is not None and current.kind == "paragraph" and line.strip()[0] in "=-":
-                current.kind, current.level, current.explicit = "heading", 1 if "=" in line else 2, True
+                current.kind, current.level, current.explicit = (
+                    "heading",
+                    1 if "=" in line else 2,
+                    True,
+                )
             close()
             continue
         if m := _ATX_HEADING.match(line):
@@ -301,8 +311,12 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
             continue
         if _is_upper_heading(line):
             para.kind, para.level = "heading", 1
-        elif line.endswith(":") and len(line.split()) <= 4 and nxt is not None \
-                and nxt.kind == "list_item":
+        elif (
+            line.endswith(":")
+            and len(line.split()) <= 4
+            and nxt is not None
+            and nxt.kind == "list_item"
+        ):
             para.kind, para.level = "heading", LABEL_LEVEL
         elif guess_plain and _is_body(nxt) and not line.endswith(":"):
             para.kind, para.level = "heading", 2
@@ -310,7 +324,7 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
 
 
 def _numbered_level(number: str) -> int:
-    """"2" is a chapter, "2.1" a section under it; roman numerals and § are chapters."""
+    """ "2" is a chapter, "2.1" a section under it; roman numerals and § are chapters."""
     return 1 + number.rstrip(".").count(".")
 
 
