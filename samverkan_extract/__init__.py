@@ -13,14 +13,6 @@ __all__ = [
     "SamverkanError",
     "__version__",
     "extract",
-    "extract_many",
     "json_schema",
     "normalised_text",
 ]
-
-
-def extract_many(paths, **kwargs):  # type: ignore[no-untyped-def]
-    """Extract many files (directories are walked) into a ``Corpus``."""
-    from samverkan_extract.corpus import Corpus
-
-    return Corpus.from_paths(paths, **kwargs)

@@ -1,4 +1,4 @@
-"""The Python API: ``extract`` one file, ``extract_many`` into a ``Corpus``."""
+"""The Python API: ``extract`` one file into its record."""
 
 from __future__ import annotations
 

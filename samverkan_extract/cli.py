@@ -1,4 +1,4 @@
-"""The command line: ``extract``, ``text``, ``schema``, ``evaluate`` and ``compare``."""
+"""The command line: ``extract``, ``text``, ``schema`` and ``evaluate``."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="extract records from files or folders")
     p.add_argument("paths", nargs="+", type=Path)
-    p.add_argument("--format", choices=("json", "jsonl", "csv"), default="json")
+    p.add_argument("--format", choices=("json", "jsonl"), default="json")
     p.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
     _add_batch_options(p)
 
@@ -74,18 +74,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--per-document", action="store_true", help="also print each document's F1")
     _add_batch_options(p)
 
-    p = sub.add_parser("compare", help="compare agreements: report, tables and exports")
-    p.add_argument("paths", nargs="+", type=Path)
-    p.add_argument("-o", "--output", type=Path, help="the HTML report to write")
-    p.add_argument("--csv", type=Path, metavar="DIR", help="CSV tables + datapackage.json")
-    p.add_argument("--xlsx", type=Path, metavar="FILE", help="Excel workbook")
-    p.add_argument("--parquet", type=Path, metavar="DIR", help="Parquet tables")
-    p.add_argument("--sqlite", type=Path, metavar="FILE", help="SQLite database")
-    p.add_argument("--json", type=Path, metavar="FILE", help="JSON Lines of the full records")
-    p.add_argument("--county", action="append", help="keep agreements in this county")
-    p.add_argument("--region", action="append", help="keep agreements in this police region")
-    p.add_argument("--valid-on", metavar="DATE", help="keep agreements in force on DATE")
-    _add_batch_options(p)
     return parser
 
 
@@ -114,15 +102,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"error: {result.error.path}: {result.error.message}", file=sys.stderr)
         results.append(result)
     failed = sum(isinstance(r, ErrorRecord) for r in results)
-    if args.format == "csv":
-        from samverkan_extract.corpus import Corpus
-
-        corpus = Corpus(
-            [r for r in results if isinstance(r, Agreement)],
-            [r for r in results if isinstance(r, ErrorRecord)],
-        )
-        text = corpus.agreements_table().to_csv(index=False)
-    elif args.format == "jsonl":
+    if args.format == "jsonl":
         text = "".join(
             json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n" for r in results
         )
@@ -172,18 +152,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
-    from samverkan_extract.compare_cli import run_compare
-
-    return run_compare(args, _extract_all)
-
-
 COMMANDS = {
     "extract": cmd_extract,
     "text": cmd_text,
     "schema": cmd_schema,
     "evaluate": cmd_evaluate,
-    "compare": cmd_compare,
 }
 
 

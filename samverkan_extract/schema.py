@@ -171,17 +171,6 @@ class Agreement(Model):
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
-    def _repr_html_(self) -> str:
-        from samverkan_extract.display import agreement_html
-
-        return agreement_html(self)
-
-    def show(self, jupyter: bool | None = None) -> str:
-        """Render the document text with every extracted value highlighted (displaCy)."""
-        from samverkan_extract.display import show_agreement
-
-        return show_agreement(self, jupyter=jupyter)
-
 
 class ErrorRecord(Model):
     """What a batch writes for a file it could not read: the batch goes on."""
