@@ -14,7 +14,9 @@ from tests.conftest import CORPUS
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "samverkan_extract.cli", *args],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -36,14 +38,29 @@ def test_bad_inputs_each_give_one_line_and_the_rest_is_processed(tmp_path: Path)
     odd.write_text("{\\rtf1}")
     good = sorted(CORPUS.glob("*"))[1]
     out = tmp_path / "out.jsonl"
-    proc = run("extract", str(tmp_path / "missing.txt"), str(empty), str(binary), str(odd),
-               str(good), "--format", "jsonl", "-o", str(out), "-q")
+    proc = run(
+        "extract",
+        str(tmp_path / "missing.txt"),
+        str(empty),
+        str(binary),
+        str(odd),
+        str(good),
+        "--format",
+        "jsonl",
+        "-o",
+        str(out),
+        "-q",
+    )
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 4, proc.stderr
     assert "Traceback" not in proc.stderr
-    for name, problem in (("missing.txt", "no such file"), ("empty.txt", "empty file"),
-                          ("noise.txt", "binary data"), ("agreement.rtf", "unsupported file type")):
+    for name, problem in (
+        ("missing.txt", "no such file"),
+        ("empty.txt", "empty file"),
+        ("noise.txt", "binary data"),
+        ("agreement.rtf", "unsupported file type"),
+    ):
         assert any(name in ln and problem in ln for ln in lines), (name, lines)
     records = [json.loads(x) for x in out.read_text().splitlines()]
     assert len(records) == 5

@@ -5,7 +5,6 @@ the test grows with the corpus."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from tests.conftest import CORPUS, CORPUS_GOLD, ROOT
 

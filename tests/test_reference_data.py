@@ -11,9 +11,27 @@ import pytest
 DATA = Path(__file__).resolve().parents[1] / "samverkan_extract" / "data"
 REGIONS = {"Nord", "Mitt", "Bergslagen", "Stockholm", "Öst", "Väst", "Syd"}
 COUNTY_SIZES = {
-    "01": 26, "03": 8, "04": 9, "05": 13, "06": 13, "07": 8, "08": 12, "09": 1, "10": 5,
-    "12": 33, "13": 6, "14": 49, "17": 16, "18": 12, "19": 10, "20": 15, "21": 10,
-    "22": 7, "23": 8, "24": 15, "25": 14,
+    "01": 26,
+    "03": 8,
+    "04": 9,
+    "05": 13,
+    "06": 13,
+    "07": 8,
+    "08": 12,
+    "09": 1,
+    "10": 5,
+    "12": 33,
+    "13": 6,
+    "14": 49,
+    "17": 16,
+    "18": 12,
+    "19": 10,
+    "20": 15,
+    "21": 10,
+    "22": 7,
+    "23": 8,
+    "24": 15,
+    "25": 14,
 }
 
 
@@ -46,7 +64,13 @@ def test_files_start_with_source_comments():
 
 def test_municipality_header(municipalities):
     assert list(municipalities[0]) == [
-        "code", "name", "short_name", "genitive", "county_code", "county", "aliases",
+        "code",
+        "name",
+        "short_name",
+        "genitive",
+        "county_code",
+        "county",
+        "aliases",
     ]
 
 
@@ -106,7 +130,14 @@ def test_counties_have_valid_regions(counties):
         ("0180", "Stockholm", "Stockholms stad", "Stockholms", "01", "Stockholms län"),
         ("1480", "Göteborg", "Göteborgs Stad", "Göteborgs", "14", "Västra Götalands län"),
         ("2480", "Umeå", "Umeå kommun", "Umeås", "24", "Västerbottens län"),
-        ("0114", "Upplands Väsby", "Upplands Väsby kommun", "Upplands Väsbys", "01", "Stockholms län"),
+        (
+            "0114",
+            "Upplands Väsby",
+            "Upplands Väsby kommun",
+            "Upplands Väsbys",
+            "01",
+            "Stockholms län",
+        ),
         ("0980", "Gotland", "Region Gotland", "Gotlands", "09", "Gotlands län"),
         ("1280", "Malmö", "Malmö stad", "Malmös", "12", "Skåne län"),
         ("1490", "Borås", "Borås Stad", "Borås", "14", "Västra Götalands län"),
@@ -115,11 +146,17 @@ def test_counties_have_valid_regions(counties):
         ("1293", "Hässleholm", "Hässleholms kommun", "Hässleholms", "12", "Skåne län"),
     ],
 )
-def test_sample_municipalities(municipalities, code, short_name, name, genitive, county_code, county):
+def test_sample_municipalities(
+    municipalities, code, short_name, name, genitive, county_code, county
+):
     by_code = {m["code"]: m for m in municipalities}
     m = by_code[code]
     assert (m["short_name"], m["name"], m["genitive"], m["county_code"], m["county"]) == (
-        short_name, name, genitive, county_code, county,
+        short_name,
+        name,
+        genitive,
+        county_code,
+        county,
     )
 
 
@@ -177,7 +214,12 @@ def test_every_municipality_in_some_police_area(areas, municipalities):
 def test_sketch_police_areas(areas):
     by_name = {a["area"]: a for a in areas}
     assert set(by_name["Hässleholm"]["municipality_codes"].split(";")) == {"1293", "1256", "1273"}
-    assert set(by_name["Kävlinge"]["municipality_codes"].split(";")) == {"1231", "1261", "1262", "1230"}
+    assert set(by_name["Kävlinge"]["municipality_codes"].split(";")) == {
+        "1231",
+        "1261",
+        "1262",
+        "1230",
+    }
     assert set(by_name["Halmstad/Laholm"]["municipality_codes"].split(";")) == {"1380", "1381"}
     assert "Halmstad-Laholm" in by_name["Halmstad/Laholm"]["aliases"].split(";")
     assert "1280" in by_name["Malmö Norr"]["municipality_codes"].split(";")

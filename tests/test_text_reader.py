@@ -29,7 +29,9 @@ def test_encodings_keep_swedish_letters(tmp_path: Path, codec: str) -> None:
 
 def test_mixed_encodings_warn(tmp_path: Path) -> None:
     path = tmp_path / "mixed.txt"
-    path.write_bytes("Överenskommelse för Växjö\n".encode() + "Styrgruppen träffas.\n".encode("cp1252"))
+    path.write_bytes(
+        "Överenskommelse för Växjö\n".encode() + "Styrgruppen träffas.\n".encode("cp1252")
+    )
     doc = read_document(path)
     assert "Växjö" in doc.text
     path.write_bytes("Överenskommelse\n".encode() + "Växjö kommun\n".encode("cp1252"))
