@@ -1,0 +1,523 @@
+"""Tests for the fixture renderer (tests/fixtures/render.py).
+
+They check the renderings with pdfplumber and python-docx directly, not with the
+package, so that the fixtures can be trusted when the package is tested on them.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.fixtures import render  # noqa: E402
+
+pdfplumber = pytest.importorskip("pdfplumber")
+docx = pytest.importorskip("docx")
+pytest.importorskip("reportlab")
+
+SEED_DIRS = [
+    ROOT / "corpus" / "agreements",
+    ROOT.parent / "shared" / "seeds",
+    Path("/work/shared/seeds"),
+]
+
+# the signatories of the five seed agreements, and how their signature area is laid out
+SEEDS = {
+    "000_5d68ca22a3f54acc": {
+        "names": ["Niklas Larsson", "Niklas Årcen", "Petra Gummesson", "Veronica Gustafsson"],
+        "columns": 2,
+    },
+    "001_269c87d33e37dbb2": {"names": ["Camilla Palm", "Fredrik Liljeroos"], "columns": 2},
+    "002_5096e6c425a12633": {"names": ["Lotta Petersson", "Lars Altgård"], "columns": 2},
+    "003_a870417d0ab665fe": {"names": ["Lars Johnson", "Patrik Ahrlin"], "columns": 2},
+    # flattened side-by-side layout: rendered as one column of lines, no table
+    "004_2318aa13b23974ad": {
+        "names": ["Ove Bengtsson", "Gustav Rosén Zetterberg", "Linda Hilmarsson"],
+        "columns": None,
+    },
+}
+
+
+def _find_seed(stem: str) -> Path | None:
+    for d in SEED_DIRS:
+        for ext in (".txt", ".md"):
+            p = d / f"{stem}{ext}"
+            if p.is_file():
+                return p
+    return None
+
+
+SEED_PATHS = {stem: _find_seed(stem) for stem in SEEDS}
+AVAILABLE = [stem for stem, p in SEED_PATHS.items() if p is not None]
+pytestmark = pytest.mark.skipif(not AVAILABLE, reason="seed agreements not found")
+
+FOOTER_RE = re.compile(r"^Sida (\d+) av (\d+)$")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fixtures")
+    sources = [SEED_PATHS[s] for s in AVAILABLE]
+    res = render.render_all(sources, out, scanned=2, two_column=2)
+    return out, res
+
+
+def _pdf_page_texts(path: Path) -> list[str]:
+    with pdfplumber.open(path) as pdf:
+        return [p.extract_text() or "" for p in pdf.pages]
+
+
+def _body_text(page_texts: list[str]) -> str:
+    """Page texts without the running header and the footer line."""
+    out = []
+    for t in page_texts:
+        lines = t.split("\n")
+        if lines and lines[0].strip() == render.HEADER_TEXT:
+            lines = lines[1:]
+        if lines and FOOTER_RE.match(lines[-1].strip()):
+            lines = lines[:-1]
+        out.append("\n".join(lines))
+    return "\n".join(out)
+
+
+def _ws(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _source_words(path: Path) -> Counter:
+    """Words of the source file with markup removed by a crude, independent stripper.
+
+    A word hyphenated at a line end ("brottsföre-" / "byggande") counts as one word,
+    unless the next line starts with "och"/"eller" ("hälso- och").
+    """
+    text = render.load_text(path)
+    text = re.sub(r"</?\w+\s*/?>", " ", text)
+    text = re.sub(r"(?<!\w)_+|_+(?!\w)", " ", text)
+    text = re.sub(
+        r"(\w)-[ \t]*\n[ \t]*(?!(?:och|eller|samt|respektive|resp)\b)([a-zåäöé])", r"\1\2", text
+    )
+    return Counter(re.findall(r"\w+", text))
+
+
+def _docx_expected_words(path: Path) -> Counter:
+    """Source words less the numbers of numbered list items (Word numbers them itself)."""
+    numbers = Counter(str(e.number) for e in render.parse_file(path) if e.kind == "numbered")
+    return _source_words(path) - numbers
+
+
+def _dehyphenated_words(text: str, vocabulary: Counter) -> Counter:
+    """Words of extracted text; "xx-\\nyy" is joined when "xxyy" is a source word."""
+    lines = text.split("\n")
+    words: list[str] = []
+    carry = None
+    for line in lines:
+        toks = re.findall(r"\w+", line)
+        if carry is not None and toks and carry + toks[0] in vocabulary:
+            toks[0] = carry + toks[0]
+        elif carry is not None:
+            words.append(carry)
+        carry = None
+        if re.search(r"\w-$", line.rstrip()) and toks:
+            carry = toks.pop()
+        words.extend(toks)
+    if carry is not None:
+        words.append(carry)
+    return Counter(words)
+
+
+def _assert_same_words(got: Counter, src: Counter) -> None:
+    """got == src, except that a source word may come back as two pieces: a word
+    hyphenated inside a table cell or a side-by-side signature block cannot be joined
+    by reading lines, since the neighbouring cell's words sit on the same line."""
+    missing, extra = src - got, got - src
+    for w, n in list(missing.items()):
+        for _ in range(n):
+            for i in range(2, len(w) - 1):
+                a, b = w[:i], w[i:]
+                if extra[a] > 0 and extra[b] > 0:
+                    extra[a] -= 1
+                    extra[b] -= 1
+                    missing[w] -= 1
+                    break
+    missing, extra = +missing, +extra
+    assert not missing and not extra, f"missing={dict(missing)} extra={dict(extra)}"
+
+
+def _headings(stem: str) -> list[str]:
+    els = render.parse_file(SEED_PATHS[stem])
+    return [e.text for e in els if e.kind in ("title", "heading")]
+
+
+# --------------------------------------------------------------------------------------
+# parsing
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", AVAILABLE)
+def test_parse_signatures(stem):
+    els = render.parse_file(SEED_PATHS[stem])
+    sigs = [e for e in els if e.kind == "signatures"]
+    assert len(sigs) == 1 and els[-1].kind == "signatures"
+    sig = sigs[0]
+    names = SEEDS[stem]["names"]
+    if SEEDS[stem]["columns"] is None:
+        assert sig.flat and not sig.blocks
+        for n in names:
+            assert n in sig.lines
+    else:
+        assert not sig.flat
+        assert [b.lines[0] for b in sig.blocks] == names
+        assert all(len(b.lines) >= 2 for b in sig.blocks)
+    assert sum(1 for e in els if e.kind == "title") == 1
+
+
+def test_parse_details():
+    if "000_5d68ca22a3f54acc" in AVAILABLE:
+        els = render.parse_file(SEED_PATHS["000_5d68ca22a3f54acc"])
+        title = next(e for e in els if e.kind == "title")
+        assert title.text == "Samverkansöverenskommelse 2023–2026"
+        b = next(e for e in els if e.kind == "signatures").blocks[3]
+        assert b.lines == [
+            "Veronica Gustafsson",
+            "Kommunpolis Osby, Östra Göinge",
+            "Lokalpolisområde Hässleholm",
+        ]
+    if "001_269c87d33e37dbb2" in AVAILABLE:
+        sig = render.parse_file(SEED_PATHS["001_269c87d33e37dbb2"])[-1]
+        assert [b.place_date for b in sig.blocks] == [["2025-02-07 Kristianstad"]] * 2
+        assert sig.lines == []
+    if "002_5096e6c425a12633" in AVAILABLE:
+        sig = render.parse_file(SEED_PATHS["002_5096e6c425a12633"])[-1]
+        assert sig.lines == ["Lessebo 2019-04-26"]
+        assert all(not b.place_date for b in sig.blocks)
+    if "003_a870417d0ab665fe" in AVAILABLE:
+        els = render.parse_file(SEED_PATHS["003_a870417d0ab665fe"])
+        assert els[-1].lines == ["Burlöv 2020-03-XX"]
+        assert [e.number for e in els if e.kind == "numbered"] == [1, 2, 3]
+    if "004_2318aa13b23974ad" in AVAILABLE:
+        els = render.parse_file(SEED_PATHS["004_2318aa13b23974ad"])
+        assert (
+            next(e for e in els if e.kind == "title").text == "SAMVERKANSÖVERENSKOMMELSE 2024–2026"
+        )
+        assert els[-1].lines[0] == "Laholm den 12 januari 2023"
+        assert "BAKGRUND" in [e.text for e in els if e.kind == "heading"]
+
+
+def test_parse_markup_and_tables():
+    text = (
+        "# Avtal om samverkan\n\nInledande *kursiv* och **fet** text med <b>html</b> och 2 * 3.\n\n"
+        "| Forum | Möten |\n|---|---|\n| Lokala Brå | 4 |\n| EST | 52 |\n\n"
+        "- punkt ett\n  fortsätter\n- punkt två\n\n3. tredje\n4. fjärde\n\n"
+        "Ort och datum\n\nAnna Andersson\nKommunstyrelsens ordförande\nX kommun\n\n"
+        "Bertil Berg\nLokalpolisområdeschef\nLPO Y\n\nCecilia Ceder\nKriminalvårdschef\nKriminalvården\n"
+    )
+    els = render.parse_agreement(text)
+    kinds = [e.kind for e in els]
+    assert kinds == [
+        "title",
+        "paragraph",
+        "table",
+        "bullet",
+        "bullet",
+        "numbered",
+        "numbered",
+        "signatures",
+    ]
+    assert els[1].text == "Inledande kursiv och fet text med html och 2 * 3."
+    assert els[2].rows == [["Forum", "Möten"], ["Lokala Brå", "4"], ["EST", "52"]]
+    assert els[3].text == "punkt ett fortsätter"
+    assert els[5].number == 3
+    sig = els[-1]
+    assert sig.lines == ["Ort och datum"] and len(sig.blocks) == 3
+    assert render._sig_columns(len(sig.blocks)) == 3
+
+
+@pytest.mark.parametrize(
+    "encoding,bom",
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""), ("utf-16-le", b"\xff\xfe")],
+)
+def test_load_text_encodings(tmp_path, encoding, bom):
+    text = "Överenskommelse för Hässleholm – 2024\r\nÅtgärdsplan\r\n"
+    p = tmp_path / "a.txt"
+    p.write_bytes(bom + text.encode(encoding))
+    assert render.load_text(p) == text.replace("\r\n", "\n")
+
+
+# --------------------------------------------------------------------------------------
+# born-digital PDF
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", AVAILABLE)
+def test_pdf_content(rendered, stem):
+    out, _ = rendered
+    pdf_path = out / "pdf" / f"{stem}.pdf"
+    texts = _pdf_page_texts(pdf_path)
+    assert len(texts) >= 1
+    for i, t in enumerate(texts, 1):
+        lines = [ln.strip() for ln in t.split("\n") if ln.strip()]
+        assert lines[0] == render.HEADER_TEXT
+        assert lines[-1] == f"Sida {i} av {len(texts)}"
+    body = _body_text(texts)
+    flat = _ws(body)
+    for name in SEEDS[stem]["names"]:
+        assert name in flat, name
+    for h in _headings(stem):
+        assert _ws(h) in flat, h
+    # every content word, no more, no less (modulo hyphenation at line ends)
+    src = _source_words(SEED_PATHS[stem])
+    _assert_same_words(_dehyphenated_words(body, src), src)
+
+
+def test_pdf_hyphenation_and_swedish_letters(rendered):
+    out, _ = rendered
+    split = 0
+    for stem in AVAILABLE:
+        body = _body_text(_pdf_page_texts(out / "pdf" / f"{stem}.pdf"))
+        split += len(re.findall(r"[a-zåäö]-\n[a-zåäö]", body))
+        assert "å" in body and "ä" in body and "ö" in body
+        assert "\ufffd" not in body and "(cid:" not in body
+    assert split >= 5
+
+
+def test_pdf_signatures_side_by_side(rendered):
+    out, _ = rendered
+    for stem in AVAILABLE:
+        cols = SEEDS[stem]["columns"]
+        if cols is None:
+            continue
+        names = SEEDS[stem]["names"]
+        with pdfplumber.open(out / "pdf" / f"{stem}.pdf") as pdf:
+            words = pdf.pages[-1].extract_words()
+        pos = {}
+        for n in names:
+            last = n.split()[-1]
+            hits = [w for w in words if w["text"] == last]
+            assert hits, n
+            pos[n] = hits[-1]
+        a, b = pos[names[0]], pos[names[1]]
+        assert abs(a["top"] - b["top"]) < 1 and b["x0"] > a["x0"] + 100
+
+
+def test_pdf_two_columns(rendered):
+    out, res = rendered
+    assert res["pdf2col"]
+    for p in res["pdf2col"]:
+        with pdfplumber.open(p) as pdf:
+            page = pdf.pages[0]
+            mid = page.width / 2
+            words = [w for w in page.extract_words() if 80 < w["top"] < page.height - 80]
+            left = [w for w in words if w["x1"] < mid]
+            right = [w for w in words if w["x0"] > mid]
+            assert len(left) > 50 and len(right) > 50
+            assert not [w for w in words if w["x0"] < mid - 5 < mid + 5 < w["x1"]]
+            # read column by column, inside the running header and footer (plain
+            # extract_text interleaves the two columns line by line)
+            texts = []
+            for pg in pdf.pages:
+                mid, top, bottom = pg.width / 2, 60, pg.height - 60
+                for box in ((0, top, mid, bottom), (mid, top, pg.width, bottom)):
+                    texts.append(pg.crop(box).extract_text() or "")
+        src = _source_words(SEED_PATHS[p.stem])
+        _assert_same_words(_dehyphenated_words("\n".join(texts), src), src)
+
+
+def test_pdf_fake_bold(tmp_path):
+    stem = AVAILABLE[0]
+    p = render.render_pdf(SEED_PATHS[stem], tmp_path / "bold.pdf", fake_bold_headings=True)
+    heading = next(e.text for e in render.parse_file(SEED_PATHS[stem]) if e.kind == "heading")
+    doubled = "".join(c * 2 for c in heading.split()[0])
+    with pdfplumber.open(p) as pdf:
+        raw = "\n".join(pg.extract_text() for pg in pdf.pages)
+        clean = "\n".join(pg.dedupe_chars().extract_text() for pg in pdf.pages)
+    assert doubled in raw
+    assert heading in _ws(clean)
+
+
+def test_pdf_without_hyphenation(tmp_path):
+    stem = AVAILABLE[0]
+    p = render.render_pdf(SEED_PATHS[stem], tmp_path / "nohy.pdf", hyphenate=False)
+    body = _body_text(_pdf_page_texts(p))
+    assert not re.findall(r"[a-zåäö]-\n[a-zåäö]", body)
+
+
+def test_deterministic(tmp_path):
+    stem = AVAILABLE[0]
+    a = render.render_pdf(SEED_PATHS[stem], tmp_path / "a.pdf").read_bytes()
+    b = render.render_pdf(SEED_PATHS[stem], tmp_path / "b.pdf").read_bytes()
+    assert a == b
+    a = render.render_docx(SEED_PATHS[stem], tmp_path / "a.docx").read_bytes()
+    b = render.render_docx(SEED_PATHS[stem], tmp_path / "b.docx").read_bytes()
+    assert a == b
+
+
+# --------------------------------------------------------------------------------------
+# scanned PDF
+# --------------------------------------------------------------------------------------
+
+
+def test_scanned_pdf(rendered):
+    out, res = rendered
+    assert res["scanned"]
+    for p in res["scanned"]:
+        n_digital = len(_pdf_page_texts(out / "pdf" / p.name))
+        with pdfplumber.open(p) as pdf:
+            assert len(pdf.pages) == n_digital
+            for page in pdf.pages:
+                assert page.chars == []
+                assert len(page.images) == 1
+
+
+def test_scanned_deterministic(tmp_path):
+    stem = AVAILABLE[0]
+    a = render.render_scanned_pdf(
+        SEED_PATHS[stem], tmp_path / "a.pdf", seed=3, dpi=100
+    ).read_bytes()
+    b = render.render_scanned_pdf(
+        SEED_PATHS[stem], tmp_path / "b.pdf", seed=3, dpi=100
+    ).read_bytes()
+    c = render.render_scanned_pdf(
+        SEED_PATHS[stem], tmp_path / "c.pdf", seed=4, dpi=100
+    ).read_bytes()
+    assert a == b and a != c
+
+
+# --------------------------------------------------------------------------------------
+# DOCX
+# --------------------------------------------------------------------------------------
+
+
+def _docx_body_text(d) -> str:
+    parts = []
+    for block in d.iter_inner_content():
+        if hasattr(block, "rows"):
+            for row in block.rows:
+                for cell in row.cells:
+                    parts.append(cell.text)
+        else:
+            parts.append(block.text)
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("stem", AVAILABLE)
+def test_docx(rendered, stem):
+    out, _ = rendered
+    d = docx.Document(str(out / "docx" / f"{stem}.docx"))
+    styles = [p.style.name for p in d.paragraphs]
+    assert styles.count("Title") == 1
+    assert any(s.startswith("Heading") for s in styles)
+    names = SEEDS[stem]["names"]
+    sig_tables = [t for t in d.tables if any(n in t._tbl.xml for n in names)]
+    if SEEDS[stem]["columns"] is None:
+        assert not sig_tables
+    else:
+        assert len(sig_tables) == 1
+        t = sig_tables[0]
+        assert len(t.columns) in (2, 3) and len(t.columns) == SEEDS[stem]["columns"]
+        cells = [c.text for row in t.rows for c in row.cells]
+        for n in names:
+            assert sum(n in c for c in cells) == 1
+        assert "w:tblBorders" not in t._tbl.xml and t.style.name != "Table Grid"
+    text = _docx_body_text(d)
+    for n in names:
+        assert n in text
+    src = _docx_expected_words(SEED_PATHS[stem])
+    got = Counter(re.findall(r"\w+", text))
+    _assert_same_words(got, src)
+    sec = d.sections[0]
+    assert sec.header.paragraphs[0].text == render.HEADER_TEXT
+    footer_xml = sec.footer._element.xml
+    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml and "Sida" in footer_xml
+
+
+def test_docx_lists(rendered):
+    out, _ = rendered
+    for stem in AVAILABLE:
+        d = docx.Document(str(out / "docx" / f"{stem}.docx"))
+        els = render.parse_file(SEED_PATHS[stem])
+        styles = [p.style.name for p in d.paragraphs]
+        n_bullets = sum(1 for e in els if e.kind == "bullet")
+        n_numbered = sum(1 for e in els if e.kind == "numbered")
+        assert styles.count("List Number") == n_numbered
+        # short party lists may become a party table instead of bullets
+        assert styles.count("List Bullet") <= n_bullets
+        assert styles.count("List Bullet") >= n_bullets - 6
+
+
+DATA_DIR = ROOT / "tests" / "data" / "agreements"
+DATA_FILES = (
+    sorted(p for p in DATA_DIR.glob("*") if p.suffix.lower() in (".txt", ".md"))
+    if DATA_DIR.is_dir()
+    else []
+)
+
+
+@pytest.mark.parametrize("src", DATA_FILES, ids=[p.name for p in DATA_FILES])
+def test_data_agreements_faithful(tmp_path, src):
+    """Every content word of each test agreement comes back from its PDF and DOCX."""
+    words = _source_words(src)
+    pdf_path = render.render_pdf(src, tmp_path / f"{src.stem}.pdf")
+    texts = _pdf_page_texts(pdf_path)
+    for i, t in enumerate(texts, 1):
+        assert t.strip().split("\n")[-1].strip() == f"Sida {i} av {len(texts)}"
+    _assert_same_words(_dehyphenated_words(_body_text(texts), words), words)
+    d = docx.Document(str(render.render_docx(src, tmp_path / f"{src.stem}.docx")))
+    got = Counter(re.findall(r"\w+", _docx_body_text(d)))
+    words = _docx_expected_words(src)
+    _assert_same_words(got, words)
+
+
+# --------------------------------------------------------------------------------------
+# render_all / CLI
+# --------------------------------------------------------------------------------------
+
+
+def test_render_all_layout_and_cache(tmp_path):
+    sources = [SEED_PATHS[s] for s in AVAILABLE[:2]]
+    res = render.render_all(sources, tmp_path, scanned=1, two_column=1)
+    assert [p.name for p in res["pdf"]] == [f"{s.stem}.pdf" for s in sources]
+    assert [p.name for p in res["docx"]] == [f"{s.stem}.docx" for s in sources]
+    assert len(res["scanned"]) == 1 and len(res["pdf2col"]) == 1
+    mtimes = {p: p.stat().st_mtime_ns for ps in res.values() for p in ps}
+    res2 = render.render_all(sources, tmp_path, scanned=1, two_column=1)
+    assert {p: p.stat().st_mtime_ns for ps in res2.values() for p in ps} == mtimes
+
+
+def test_cli(tmp_path):
+    src_dir = tmp_path / "src"
+    src_dir.mkdir()
+    stem = AVAILABLE[0]
+    (src_dir / f"{stem}.txt").write_bytes(SEED_PATHS[stem].read_bytes())
+    (src_dir / "extra.md").write_text(
+        "## Samverkansöverenskommelse\n\nText om samverkan.\n\nOsby 2024-01-01\n\nA B\nTitel\n\nC D\nTitel\n",
+        encoding="cp1252",
+    )
+    out = tmp_path / "out"
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.fixtures.render",
+            str(src_dir),
+            "-o",
+            str(out),
+            "--scanned",
+            "0",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    assert (out / "pdf" / f"{stem}.pdf").is_file()
+    assert (out / "docx" / "extra.docx").is_file()
+    assert not (out / "scanned").exists() or not any((out / "scanned").iterdir())
