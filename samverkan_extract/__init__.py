@@ -1,6 +1,6 @@
 """samverkan-extract: read Swedish samverkansöverenskommelser into normalised records."""
 
-from samverkan_extract.api import extract, normalised_text
+from samverkan_extract.api import extract, extract_many, normalised_text
 from samverkan_extract.errors import InputError, SamverkanError
 from samverkan_extract.schema import Agreement, Evidence, json_schema
 
@@ -13,6 +13,7 @@ __all__ = [
     "SamverkanError",
     "__version__",
     "extract",
+    "extract_many",
     "json_schema",
     "normalised_text",
 ]

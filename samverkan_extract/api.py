@@ -1,13 +1,17 @@
-"""The Python API: ``extract`` one file into its record."""
+"""The Python API: ``extract`` one file into its record, ``extract_many`` into a ``Corpus``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samverkan_extract.extractors import extract_agreement
 from samverkan_extract.readers import SUPPORTED_SUFFIXES, read_document
 from samverkan_extract.schema import Agreement
+
+if TYPE_CHECKING:
+    from samverkan_extract.corpus import Corpus
 
 
 def extract(path: str | Path) -> Agreement:
@@ -16,6 +20,16 @@ def extract(path: str | Path) -> Agreement:
     Raises ``InputError`` (naming the file and the problem) for input it cannot read.
     """
     return extract_agreement(read_document(path))
+
+
+def extract_many(paths: Iterable[str | Path], jobs: int | None = None) -> Corpus:
+    """Extract files and folders in parallel (``jobs`` processes, default all cores).
+
+    Files that cannot be read do not stop the batch: they are in ``corpus.errors``.
+    """
+    from samverkan_extract.corpus import Corpus
+
+    return Corpus.from_paths(paths, jobs=jobs)
 
 
 def normalised_text(path: str | Path) -> str:

@@ -1,4 +1,4 @@
-"""The command line: ``extract``, ``text``, ``schema`` and ``evaluate``."""
+"""The command line: ``extract``, ``compare``, ``text``, ``schema`` and ``evaluate``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pathlib import Path
 from samverkan_extract import __version__
 from samverkan_extract.api import expand_paths
 from samverkan_extract.batch import Limits, Progress, run_batch
+from samverkan_extract.compare_cli import add_arguments as add_compare_arguments
+from samverkan_extract.compare_cli import run_compare
 from samverkan_extract.errors import InputError, SamverkanError
 from samverkan_extract.output import atomic_write_text
 from samverkan_extract.schema import Agreement, ErrorRecord
@@ -59,8 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="extract records from files or folders")
     p.add_argument("paths", nargs="+", type=Path)
-    p.add_argument("--format", choices=("json", "jsonl"), default="json")
+    p.add_argument(
+        "--format",
+        choices=("json", "jsonl", "csv"),
+        default="json",
+        help="json: one record or a list; jsonl: a record per line; csv: a row per agreement",
+    )
     p.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    _add_batch_options(p)
+
+    p = sub.add_parser(
+        "compare", help="compare agreements: HTML report, CSV, Excel, Parquet, SQLite, JSON Lines"
+    )
+    add_compare_arguments(p)
     _add_batch_options(p)
 
     p = sub.add_parser("text", help="print the normalised text that evidence points into")
@@ -102,7 +115,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"error: {result.error.path}: {result.error.message}", file=sys.stderr)
         results.append(result)
     failed = sum(isinstance(r, ErrorRecord) for r in results)
-    if args.format == "jsonl":
+    if args.format == "csv":
+        text = _agreements_csv(results)
+    elif args.format == "jsonl":
         text = "".join(
             json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n" for r in results
         )
@@ -115,6 +130,31 @@ def cmd_extract(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 1 if failed or not results else 0
+
+
+def _agreements_csv(results: list[Agreement | ErrorRecord]) -> str:
+    """One row per agreement (the ``agreements`` tidy table); failed files as rows that
+    name the file and the error, so nothing is silently missing."""
+    from samverkan_extract.corpus import Corpus
+
+    agreements = [r for r in results if isinstance(r, Agreement)]
+    table = Corpus(agreements).agreements_table()
+    errors = [r.error for r in results if isinstance(r, ErrorRecord)]
+    if errors:
+        import pandas as pd
+
+        failed = pd.DataFrame(
+            {
+                "source_path": [e.path for e in errors],
+                "error": [f"{e.type}: {e.message}" for e in errors],
+            }
+        )
+        table = pd.concat([table, failed], ignore_index=True)
+    return str(table.to_csv(index=False))
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    return run_compare(args, _extract_all)
 
 
 def cmd_text(args: argparse.Namespace) -> int:
@@ -154,6 +194,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "extract": cmd_extract,
+    "compare": cmd_compare,
     "text": cmd_text,
     "schema": cmd_schema,
     "evaluate": cmd_evaluate,
