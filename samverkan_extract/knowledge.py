@@ -45,6 +45,9 @@ class Term:
     pattern: regex.Pattern[str]
     weak: bool = False
     implies: tuple[str, ...] = ()
+    # Where this also matches, the term does not count ("bedrägerier mot äldre" is about
+    # vulnerable victims, not volume crime).
+    unless: regex.Pattern[str] | None = None
 
 
 def _read_text(name: str) -> str:
@@ -189,7 +192,11 @@ def knowledge() -> Knowledge:
         police_areas=police_areas,
         forums=_terms(forums),
         priorities=[
-            Term(cat, compile_terms(spec.get("patterns", []), spec.get("acronyms", [])))
+            Term(
+                cat,
+                compile_terms(spec.get("patterns", []), spec.get("acronyms", [])),
+                unless=compile_terms(spec["unless"]) if spec.get("unless") else None,
+            )
             for cat, spec in priorities.items()
         ],
         topics=[_topic(t, p) for t, p in vocabulary["topics"].items()],

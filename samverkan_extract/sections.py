@@ -4,12 +4,15 @@ A heading's *section* runs to the next heading at its level or above. Forums and
 priority areas are often written as a topic heading followed by one sub-heading per
 item, in documents that give every heading the same level; their *region* therefore
 runs on through headings of no known topic, and stops at the next heading whose topic
-is known ("Uppföljning" after the priority areas).
+is known ("Uppföljning" after the priority areas) or at a sibling numbered like the
+region's own heading ("VI." after "V. Samverkansforum").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import regex
 
 from samverkan_extract.document import Block, Document
 from samverkan_extract.knowledge import knowledge
@@ -17,6 +20,10 @@ from samverkan_extract.knowledge import knowledge
 # Topics whose items are often written as sub-headings of the same level.
 REGION_TOPICS = ("forums", "priorities")
 LABEL_LEVEL = 6
+# How a heading is numbered: roman "IV.", arabic "3." / "3.2", or "§ 4".
+NUMBERING = regex.compile(
+    r"\s*(?:(?P<roman>[IVXL]{1,5}\.)|(?P<arabic>\d{1,2}(?:\.\d{1,2})*)\.?|(?P<para>§))\s"
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,12 @@ def find_sections(document: Document) -> list[Section]:
             if other_level >= LABEL_LEVEL:
                 continue
             if other_level <= level:
-                if topics[i] in REGION_TOPICS and other_level == level and topics[j] is None:
+                if (
+                    topics[i] in REGION_TOPICS
+                    and other_level == level
+                    and topics[j] is None
+                    and not _same_numbering(document, h, other)
+                ):
                     continue
                 end = other.start
                 break
@@ -58,6 +70,21 @@ def find_sections(document: Document) -> list[Section]:
             end = _region_end(headings, topics, i, end)
         sections.append(Section(h, topics[i], h.start, h.end, _trim(document, end), level))
     return sections
+
+
+def _numbering(document: Document, heading: Block) -> tuple[str, int] | None:
+    m = NUMBERING.match(document.text, heading.start, heading.end)
+    if m is None:
+        return None
+    if m.group("arabic"):
+        return "arabic", m.group("arabic").count(".")
+    return ("roman", 0) if m.group("roman") else ("para", 0)
+
+
+def _same_numbering(document: Document, a: Block, b: Block) -> bool:
+    """Two headings numbered alike are siblings, whatever their topics."""
+    kind = _numbering(document, a)
+    return kind is not None and kind == _numbering(document, b)
 
 
 def _region_end(headings: list[Block], topics: list[str | None], i: int, end: int) -> int:

@@ -14,6 +14,10 @@ from samverkan_extract.schema import Forum
 NAMING_BLOCKS = ("heading", "list_item", "table_cell")
 # A heading or list entry longer than this is prose; the forum is named by its match.
 NAME_MAX = 90
+# A sentence that opens with a name and "är": "Krogsamverkan Lund är ett forum för ...".
+INTRODUCED_NAME = regex.compile(
+    r"\s*(?P<name>\p{Lu}[\p{L}\-–]*(?:\s+(?:\p{Lu}[\p{L}\-–]*|och|för|i|mot)){0,4}?)\s+är\s+"
+)
 
 UNITS = {
     "vecka": 52,
@@ -132,7 +136,10 @@ def _name(ctx: Context, mention: Mention) -> tuple[str, int, int]:
 
 
 def _other_forums(ctx: Context) -> list[Forum]:
-    """Sub-headings in a forum section that name no known forum are forums of their own."""
+    """Forums the vocabulary does not know: sub-headings of a forum section with a forum
+    noun ("Återfallsforum"), and names running text introduces as a forum
+    ("Krogsamverkan Lund är ett forum för ...")."""
+    nouns = ctx.kb.pattern("other_forums", "nouns")
     out = []
     for section in ctx.sections_about("forums"):
         for block in ctx.blocks_between(section.body_start, section.end):
@@ -141,19 +148,36 @@ def _other_forums(ctx: Context) -> list[Forum]:
             text = ctx.document.block_text(block)
             if (
                 find_forum_mentions(ctx, block.start, block.end)
+                or nouns.search(text) is None
                 or ctx.kb.pattern("meetings", "verbs").search(text) is not None
                 or _is_topic(ctx, text)
             ):
                 continue
             start, end = trimmed_span(ctx.text, block.start, block.end)
-            out.append(
-                Forum(
-                    name=clean_value(ctx.text[start:end]),
-                    type="other",
-                    evidence=ctx.evidence(start, end),
-                )
-            )
+            out.append(_other(ctx, start, end))
+    return out + _introduced_forums(ctx)
+
+
+def _introduced_forums(ctx: Context) -> list[Forum]:
+    introduced = ctx.kb.pattern("other_forums", "introduced_as")
+    nouns = ctx.kb.pattern("other_forums", "nouns")
+    out = []
+    for sent in ctx.sentences(0, ctx.signature_zone_start):
+        m = INTRODUCED_NAME.match(sent.text)
+        if m is None or introduced.match(sent.text, m.end()) is None:
+            continue
+        start = sent.start_char + m.start("name")
+        end = sent.start_char + m.end("name")
+        if nouns.search(ctx.text, start, end) is None or find_forum_mentions(ctx, start, end):
+            continue
+        out.append(_other(ctx, start, end))
     return out
+
+
+def _other(ctx: Context, start: int, end: int) -> Forum:
+    return Forum(
+        name=clean_value(ctx.text[start:end]), type="other", evidence=ctx.evidence(start, end)
+    )
 
 
 def _is_topic(ctx: Context, text: str) -> bool:
@@ -169,21 +193,23 @@ def _add_frequencies(ctx: Context, forums: dict[str, Forum]) -> None:
     the one its paragraph opens with, or the one whose heading it stands under.
     """
     verbs = ctx.kb.pattern("meetings", "verbs")
-    by_type = {f.type: key for key, f in forums.items()}
-    headed = _forum_headings(ctx)
+    by_type = {f.type: key for key, f in forums.items() if f.type != "other"}
+    headed = _forum_headings(ctx, forums, by_type)
     for sent in ctx.sentences(0, ctx.signature_zone_start):
         freq = FREQUENCY.search(sent.text)
         if freq is None:
             continue
         start, end = _row_extent(ctx, sent.start_char, sent.end_char)
         mentions = find_forum_mentions(ctx, start, end)
+        key: str | None
         if mentions:
-            forum_type: str | None = mentions[0].type
+            key = by_type.get(mentions[0].type)
         elif verbs.search(sent.text):
-            forum_type = _paragraph_subject(ctx, sent.start_char) or headed(sent.start_char)
+            key = _paragraph_subject(ctx, forums, by_type, sent.start_char) or headed(
+                sent.start_char
+            )
         else:
             continue
-        key = by_type.get(forum_type) if forum_type else None
         if key is None or forums[key].meetings_per_year is not None:
             continue
         per_year = meetings_per_year(freq)
@@ -194,14 +220,19 @@ def _add_frequencies(ctx: Context, forums: dict[str, Forum]) -> None:
         )
 
 
-def _paragraph_subject(ctx: Context, offset: int) -> str | None:
+def _paragraph_subject(
+    ctx: Context, forums: dict[str, Forum], by_type: dict[str, str], offset: int
+) -> str | None:
     """The forum a paragraph opens with ("**Lägesbildsgruppen** samlar ... Gruppen
-    träffas varje vecka")."""
+    träffas varje vecka"), known or introduced by name."""
     block = ctx.document.block_at(offset)
     if block is None:
         return None
     mentions = find_forum_mentions(ctx, block.start, offset)
-    return mentions[0].type if mentions else None
+    if mentions:
+        return by_type.get(mentions[0].type)
+    named = [k for k, f in forums.items() if block.start <= f.evidence.start < offset]
+    return min(named, key=lambda k: forums[k].evidence.start) if named else None
 
 
 def _row_extent(ctx: Context, start: int, end: int) -> tuple[int, int]:
@@ -217,12 +248,19 @@ def _row_extent(ctx: Context, start: int, end: int) -> tuple[int, int]:
     return row[0].start, row[-1].end
 
 
-def _forum_headings(ctx: Context):  # type: ignore[no-untyped-def]
+def _forum_headings(ctx: Context, forums: dict[str, Forum], by_type: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Which forum's section an offset stands in: a heading that names a known forum, or
+    the heading an "other" forum was read from."""
+    at_heading = {f.evidence.start: key for key, f in forums.items() if f.type == "other"}
     spans = []
     for section in ctx.sections:
         mentions = find_forum_mentions(ctx, section.heading.start, section.heading.end)
-        if mentions:
-            spans.append((section.body_start, section.end, mentions[0].type))
+        key = by_type.get(mentions[0].type) if mentions else None
+        if key is None:
+            start, _ = trimmed_span(ctx.text, section.heading.start, section.heading.end)
+            key = at_heading.get(start)
+        if key is not None:
+            spans.append((section.body_start, section.end, key))
 
     def headed(offset: int) -> str | None:
         inner = [s for s in spans if s[0] <= offset < s[1]]

@@ -28,7 +28,9 @@ EXAMPLES = regex.compile(
 def categories_of(ctx: Context, text: str, start: int, end: int) -> list[str]:
     cats: list[str] = []
     for term in ctx.kb.priorities:
-        if term.pattern.search(text, start, end):
+        if term.pattern.search(text, start, end) and not (
+            term.unless and term.unless.search(text, start, end)
+        ):
             cats.append(term.id)
     for mention in find_forum_mentions(ctx, start, end):
         cats += [c for c in mention.implies if c not in cats]
@@ -83,6 +85,10 @@ def _area(
     if examples:
         body_cats = categories_of(ctx, text, examples.end(), _sentence_end(text, end, body_end))
         cats += [c for c in body_cats if c not in cats]
+    if not cats and body_end > end:
+        # A heading that names a place or a theme ("Trygghet i Väster") is explained by
+        # the first sentence of its text.
+        cats = categories_of(ctx, text, end, _sentence_end(text, end, body_end))
     if not cats:
         if not other_ok:
             return None
