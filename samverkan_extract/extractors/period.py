@@ -19,6 +19,13 @@ CONNECTOR = regex.compile(
 )
 OPEN_END = regex.compile(r"(?i)tills\s+vidare|tillsvidare|utan\s+slutdatum|löpande\s+tills")
 FROM = regex.compile(r"(?i)(?:från\s+och\s+med|fr\.?\s?o\.?\s?m\.?|från)\s+(?:den\s+)?$")
+# "mellan 2024-01-01 och 2026-12-31": "och" joins a range only after "mellan".
+BETWEEN = regex.compile(r"(?i)mellan\s+(?:den\s+)?$")
+AND = regex.compile(r"(?i)\s*och\s+(?:den\s+)?")
+# "gäller till och med den 31 december 2027" with no start date: an end only.
+UNTIL = regex.compile(
+    r"(?i)(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|fram\s+till|till)\s+(?:den\s+)?$"
+)
 DURATION = regex.compile(
     r"(?i)(?:i|under|för|på)\s+(?:en\s+period\s+(?:av|om)\s+)?(?P<n>\d+|\w+)\s+år\b|"
     r"(?P<n2>\d+|\w+)\s+år\s+(?:framåt|från)"
@@ -49,9 +56,12 @@ def _date_range(ctx: Context, start: int, end: int) -> Period | None:
     dates = [d for d in find_dates(ctx.text[start:end], start) if d.precision != "year"]
     for a, b in zip(dates, dates[1:], strict=False):
         between = ctx.text[a.end : b.start]
-        if CONNECTOR.match(between) and b.last_day >= a.first_day:
+        joined = CONNECTOR.match(between) or (
+            AND.fullmatch(between) and BETWEEN.search(ctx.text[max(0, a.start - 20) : a.start])
+        )
+        if joined and b.last_day >= a.first_day:
             return _period(ctx, a, b, a.start, b.end)
-        if CONNECTOR.match(between):
+        if joined:
             period = _period(ctx, a, b, a.start, b.end)
             ctx.warnings.append(f"period ends ({b.value}) before it starts ({a.value})")
             return period
@@ -95,6 +105,16 @@ def _open_or_duration(ctx: Context, start: int, end: int) -> Period | None:
             start=first.first_day.isoformat(),
             end=None,
             precision="day",
+            evidence=ctx.evidence(ev_start, first.end),
+        )
+    lead = UNTIL.search(ctx.text[max(start, first.start - 30) : first.start])
+    if lead and len(dates) == 1:
+        ctx.warnings.append("period has an end date but no start date")
+        ev_start = max(start, first.start - 30) + lead.start()
+        return Period(
+            start=None,
+            end=first.last_day.isoformat(),
+            precision="day" if first.precision == "day" else "month",
             evidence=ctx.evidence(ev_start, first.end),
         )
     return None
