@@ -41,9 +41,25 @@ AREA_PREFIX = (
     r"polisområde(?:t)?|chef\s+(?:för\s+)?(?:LPO|lokalpolisområde(?:t)?))"
 )
 GENERIC_AREA = (
-    r"(?!(?i:lokalpolis|polis|LPO\b|kommun|region))\p{Lu}[\p{L}-]+s?(?:\s*/\s*\p{Lu}[\p{L}-]+)?"
+    r"(?!(?i:lokalpolis|polis|LPO\b|kommun|region))"
+    r"(?:(?:Mitt|Norra|Södra|Östra|Västra|Nordöstra|Nordvästra|Sydöstra|Sydvästra|Inre|Yttre|Centrala)\s+)?"
+    r"\p{Lu}[\p{L}-]+s?(?:\s*/\s*\p{Lu}[\p{L}-]+)?"
     r"(?:\s+(?:Norr|Syd|Söder|Öst|Öster|Väst|Väster|Nord|Centrum|City|Inre|Yttre))?"
 )
+
+
+PRISON_NAME = regex.compile(
+    r"Kriminalvården(?:\s*,?\s*(?:frivården|anstalten|häktet|frivårdskontor(?:et)?|region)"
+    r"\s+\p{Lu}[\p{L}-]+|\s+(?:Region\s+)?\p{Lu}[\p{L}-]+)*"
+)
+POLICE_NAME = regex.compile(
+    r"(?<![\w-])(?:Polismyndigheten|Polisen|Polisregion\s+\p{Lu}[\p{L}-]+)(?![\w-])"
+)
+# What may stand between two mentions of one police party ("Polismyndigheten genom
+# lokalpolisområde Gävle", "Polisområde Värmland, lokalpolisområde Karlstad").
+POLICE_LINK = regex.compile(r"(?i)\s*(?:,|–|-|genom|via|i|inom|för)?\s*(?:,\s*)?")
+LOCAL_AREA = regex.compile(r"(?i)lokalpolis|LPO")
+QUOTES = "“”\"'«»„"
 
 
 @dataclass
@@ -113,6 +129,66 @@ def resolve_area(ctx: Context, written: str) -> tuple[str | None, str | None]:
     return written, None
 
 
+@dataclass
+class Mention:
+    """One organisation named in running text; several police mentions may make one party."""
+
+    start: int
+    end: int
+    resolved: Resolved
+    local: bool = False  # a lokalpolisområde, not a polisområde or the whole police
+
+
+@cache
+def _other_organisations() -> regex.Pattern[str]:
+    heads = "|".join(knowledge().vocabulary["parties"]["other_organisations"])
+    return regex.compile(rf"(?<![\w-])(?:{heads})(?:\s+\p{{Lu}}[\p{{L}}-]+){{0,3}}")
+
+
+def find_mentions(ctx: Context, start: int, end: int, *, others: bool) -> list[Mention]:
+    """The organisations a stretch of text names, in order, one per party: municipalities,
+    police (an area's mentions joined), Kriminalvården and, with ``others``, the
+    organisations of the vocabulary."""
+    text = ctx.text
+    raw: list[Mention] = []
+    for m, info in find_municipalities(text, start, end):
+        raw.append(Mention(m.start(), m.end(), Resolved("municipality", municipality=info)))
+    for m, area, region in police_area_in(ctx, text, start, end):
+        s, e = trimmed_span(text, m.start(), m.end())
+        local = LOCAL_AREA.search(text, s, e) is not None
+        raw.append(Mention(s, e, Resolved("police", area=area, region=region), local))
+    for m in POLICE_NAME.finditer(text, start, end):
+        raw.append(Mention(m.start(), m.end(), Resolved("police")))
+    for m in PRISON_NAME.finditer(text, start, end):
+        raw.append(Mention(m.start(), m.end(), Resolved("prison_probation")))
+    if others:
+        for m in _other_organisations().finditer(text, start, end):
+            raw.append(Mention(m.start(), m.end(), Resolved("other")))
+    raw.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    kept: list[Mention] = []
+    for mention in raw:
+        if kept and mention.start < kept[-1].end:
+            continue
+        if text[mention.start - 1 : mention.start] in QUOTES:
+            continue  # a short name being defined: «"Kriminalvården"»
+        prev = kept[-1] if kept else None
+        if (
+            prev is not None
+            and prev.resolved.kind == mention.resolved.kind == "police"
+            and POLICE_LINK.fullmatch(text, prev.end, mention.start)
+        ):
+            kept[-1] = _join_police(prev, mention)
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _join_police(a: Mention, b: Mention) -> Mention:
+    """One police party: its area is the lokalpolisområde where one is named."""
+    best = max((a, b), key=lambda m: (m.resolved.area is not None, m.local))
+    return Mention(a.start, b.end, best.resolved, best.local)
+
+
 def extract_parties(ctx: Context) -> tuple[list[Party], list[Municipality]]:
     parties: list[Party] = []
     for section in ctx.sections_about("parties"):
@@ -147,7 +223,14 @@ def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
                 if len(line) <= 300:
                     entries.append((pos, pos + len(line)))
                 pos += len(line) + 1
-    parties = [p for s, e in entries if (p := _party_from_entry(ctx, s, e))]
+    parties = []
+    sentence = ctx.kb.pattern("parties", "sentence")
+    for s, e in entries:
+        mentions = find_mentions(ctx, s, e, others=True)
+        if len(mentions) > 1 or (mentions and sentence.search(ctx.text, s, e)):
+            parties += _parties_from(ctx, mentions, e)
+        elif party := _party_from_entry(ctx, s, e, mentions[0].resolved if mentions else None):
+            parties.append(party)
     if not parties and blocks:
         parties = _parties_in_prose(ctx, blocks[0].start, blocks[-1].end)
     return parties
@@ -168,7 +251,9 @@ def _table_rows(ctx: Context, cells) -> list[tuple[int, int]]:  # type: ignore[n
     return [(s, e) for s, e in rows.values()]
 
 
-def _party_from_entry(ctx: Context, start: int, end: int) -> Party | None:
+def _party_from_entry(
+    ctx: Context, start: int, end: int, resolved: Resolved | None
+) -> Party | None:
     text = ctx.text
     lead = NUMBERING.match(text, start, end)
     if lead:
@@ -179,7 +264,7 @@ def _party_from_entry(ctx: Context, start: int, end: int) -> Party | None:
         return None
     if len(entry.split()) > 12 and not ORG_NUMBER.search(entry):
         return None  # prose, not an entry
-    resolved = _resolve(ctx, entry)
+    resolved = resolved or _resolve(ctx, entry)
     if resolved is None:
         return None
     name_end = NAME_END.search(entry)
@@ -252,52 +337,43 @@ def luhn_valid(digits: str) -> bool:
 
 def _parties_in_prose(ctx: Context, start: int, end: int) -> list[Party]:
     """Parties named in running text: municipalities, police areas, Kriminalvården."""
+    return _parties_from(ctx, find_mentions(ctx, start, end, others=False), end)
+
+
+def _parties_from(ctx: Context, mentions: list[Mention], end: int) -> list[Party]:
+    """A party per mention; the text up to the next mention may give its org number and
+    the short name it is called by."""
     text = ctx.text
-    found: list[tuple[int, Party]] = []
-    for m, info in find_municipalities(text, start, end):
-        found.append(
-            (
-                m.start(),
-                Party(
-                    name=info.name,
-                    kind="municipality",
-                    municipality_code=info.code,
-                    evidence=ctx.evidence(m.start(), m.end()),
-                ),
+    parties = []
+    for i, m in enumerate(mentions):
+        tail_end = mentions[i + 1].start if i + 1 < len(mentions) else end
+        tail = text[m.end : tail_end]
+        alias = ALIAS.search(tail)
+        r = m.resolved
+        parties.append(
+            Party(
+                name=_prose_name(text[m.start : m.end], r),
+                kind=r.kind,  # type: ignore[arg-type]
+                municipality_code=r.municipality.code if r.municipality else None,
+                police_area=r.area,
+                police_region=r.region,
+                org_number=_org_number(tail[:80]),
+                alias=clean_value(alias.group("a") or alias.group("b")) if alias else None,
+                evidence=ctx.evidence(m.start, m.end),
             )
         )
-    for m, area, region in police_area_in(ctx, text, start, end):
-        s, e = trimmed_span(text, m.start(), m.end())
-        written = clean_value(text[s:e])
-        prefix = written.split()[0] if m.group("area") else "Lokalpolisområde"
-        if prefix.lower() in ("lpo", "lokalpolisområde", "lokalpolisområdet", "lokalpolisområdets"):
-            name = f"{prefix.rstrip('ts') if prefix.lower() != 'lpo' else prefix} {area}"
-        else:
-            name = f"Lokalpolisområde {area}"
-        found.append(
-            (
-                m.start(),
-                Party(
-                    name=name,
-                    kind="police",
-                    police_area=area,
-                    police_region=region,
-                    evidence=ctx.evidence(s, e),
-                ),
-            )
-        )
-    for m in regex.finditer(r"Kriminalvården(?:\s+\p{Lu}[\p{L}]+)*", text[:end], pos=start):
-        found.append(
-            (
-                m.start(),
-                Party(
-                    name=clean_value(m.group()),
-                    kind="prison_probation",
-                    evidence=ctx.evidence(m.start(), m.end()),
-                ),
-            )
-        )
-    return [p for _, p in sorted(found, key=lambda x: x[0])]
+    return parties
+
+
+def _prose_name(written: str, resolved: Resolved) -> str:
+    written = clean_value(written)
+    if resolved.municipality and regex.search(r"(?i)(?:kommun|stad)s$", written):
+        return written[:-1]  # "Osby kommuns lokala ..." names Osby kommun
+    if resolved.kind == "police" and resolved.area and not LOCAL_AREA.search(written):
+        return f"Lokalpolisområde {resolved.area}"
+    if resolved.kind == "police" and regex.match(r"(?i)lokalpolisområde\w*\s", written):
+        return f"Lokalpolisområde {resolved.area}" if resolved.area else written
+    return written
 
 
 def _parties_from_mentions(ctx: Context) -> list[Party]:
