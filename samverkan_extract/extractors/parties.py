@@ -368,7 +368,7 @@ def _parties_from(ctx: Context, mentions: list[Mention], end: int) -> list[Party
 def _prose_name(written: str, resolved: Resolved) -> str:
     written = clean_value(written)
     if resolved.municipality and regex.search(r"(?i)(?:kommun|stad)s$", written):
-        return written[:-1]  # "Osby kommuns lokala ..." names Osby kommun
+        return written[:-1]  # a genitive ("... kommuns lokala råd") names the kommun
     if resolved.kind == "police" and resolved.area and not LOCAL_AREA.search(written):
         return f"Lokalpolisområde {resolved.area}"
     if resolved.kind == "police" and regex.match(r"(?i)lokalpolisområde\w*\s", written):
