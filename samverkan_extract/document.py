@@ -82,6 +82,10 @@ def clean_line(line: str) -> str:
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
 
 
+# A line that opens with a label ("Datum: 2024-05-02", "Ort:") starts a line of its own.
+LABEL_LINE = regex.compile(r"\p{Lu}[\p{L} ]{0,20}:(?:\s|$)")
+
+
 def join_lines(lines: list[str], *, keep_breaks: bool = False) -> str:
     """Join the lines of one block: hyphenation joined, wrapped prose reflowed.
 
@@ -98,7 +102,12 @@ def join_lines(lines: list[str], *, keep_breaks: bool = False) -> str:
         prev_len = len(out) - out.rfind("\n") - 1
         if _is_hyphenated(out, line):
             out = out[:-1] + line
-        elif keep_breaks or prev_len < PROSE_LINE_LENGTH or out[-1] in ".:;!?":
+        elif (
+            keep_breaks
+            or prev_len < PROSE_LINE_LENGTH
+            or out[-1] in ".:;!?"
+            or LABEL_LINE.match(line)
+        ):
             out += "\n" + line
         else:
             out += " " + line

@@ -61,6 +61,7 @@ class Line:
     end: int
     block: int
     kind: str = ""
+    col: int | None = None  # the table column, for blocks laid side by side in a table
 
 
 @dataclass
@@ -89,6 +90,11 @@ def is_person_name(line: str) -> bool:
     return not any(w in _place_words() for w in words)
 
 
+def names_person(line: str) -> bool:
+    """A person's name alone, or first on a line ("Anna Berg, kommundirektör, X kommun")."""
+    return is_person_name(line) or ("," in line and is_person_name(line.split(",")[0]))
+
+
 def _signature_like(ctx: Context, block: Block) -> bool:
     if block.kind not in SIGNATURE_KINDS:
         return False
@@ -96,7 +102,7 @@ def _signature_like(ctx: Context, block: Block) -> bool:
     if block.kind == "heading":
         from samverkan_extract.sections import heading_topic
 
-        return heading_topic(text) == "signatures"
+        return heading_topic(text) == "signatures" or names_person(text)
     lines = [ln for ln in text.split("\n") if ln.strip()]
     return len(lines) <= 10 and all(
         len(ln) <= MAX_LINE and len(ln.split()) <= MAX_WORDS for ln in lines
@@ -115,7 +121,7 @@ def find_signature_zone(ctx: Context) -> int:
             i -= 1
         run = blocks[i + 1 : end + 1]
         if run and any(
-            is_person_name(ln) for b in run for ln in ctx.document.block_text(b).split("\n")
+            names_person(ln) for b in run for ln in ctx.document.block_text(b).split("\n")
         ):
             return run[0].start
         if len(blocks) - i > 80:
@@ -143,6 +149,24 @@ def _zone_lines(ctx: Context, start: int) -> list[Line]:
     return lines
 
 
+def _split_commas(lines: list[Line]) -> list[Line]:
+    """ "Anna Berg, kommundirektör, X kommun": a name, then its title and organisation."""
+    out: list[Line] = []
+    for line in lines:
+        parts = line.text.split(",")
+        if len(parts) < 2 or is_person_name(line.text) or not is_person_name(parts[0].strip()):
+            out.append(line)
+            continue
+        pos = line.start
+        for part in parts:
+            stripped = part.strip()
+            if stripped:
+                s = pos + part.index(stripped)
+                out.append(Line(stripped, s, s + len(stripped), line.block, col=line.col))
+            pos += len(part) + 1
+    return out
+
+
 def _table_order(ctx: Context, cells: list[Block]) -> list[Block]:
     """Cells by column when a row holds several names (blocks side by side), else by row."""
     rows: dict[int, list[Block]] = {}
@@ -160,11 +184,12 @@ def _table_order(ctx: Context, cells: list[Block]) -> list[Block]:
 
 def _lines_of(ctx: Context, block: Block, number: int) -> list[Line]:
     out, pos = [], block.start
+    col = block.col if block.kind == "table_cell" else None
     for raw in ctx.text[block.start : block.end].split("\n"):
         stripped = raw.strip()
         if stripped:
             s = pos + raw.index(stripped)
-            out.append(Line(stripped, s, s + len(stripped), number))
+            out.append(Line(stripped, s, s + len(stripped), number, col=col))
         pos += len(raw) + 1
     return out
 
@@ -237,7 +262,7 @@ def extract_signatories(ctx: Context) -> list[Signatory]:
     zone = ctx.signature_zone_start
     if zone >= len(ctx.text):
         return []
-    lines = _zone_lines(ctx, zone)
+    lines = _split_commas(_zone_lines(ctx, zone))
     for line in lines:
         line.kind = _classify(line)
     lines = _join_broken_titles(lines)
@@ -251,7 +276,7 @@ def extract_signatories(ctx: Context) -> list[Signatory]:
     for line in lines:
         if line.kind == "date":
             d, p = _date_place(line)
-            if current and current.name.block == line.block and not current.date_from_block:
+            if current and _own_date(current, line):
                 current.date, current.place, current.date_from_block = d, p, True
             else:
                 date, place = d, p
@@ -267,6 +292,14 @@ def extract_signatories(ctx: Context) -> list[Signatory]:
         prev = line if line.kind != "placeholder" else prev
     _assign_waiting_orgs(persons, waiting_orgs)
     return [_signatory(ctx, p) for p in persons]
+
+
+def _own_date(person: Person, line: Line) -> bool:
+    """A date under a person, in the person's block or table column, is that person's."""
+    if person.name.block == line.block:
+        return not person.date_from_block
+    same_column = line.col is not None and line.col == person.name.col
+    return same_column and not person.date_from_block and person.date is None
 
 
 def _extends_title(person: Person, line: Line, prev: Line | None) -> bool:
@@ -302,6 +335,11 @@ def _assign_waiting_orgs(persons: list[Person], waiting: list[Line]) -> None:
                 break
 
 
+def _organization(text: str) -> str:
+    """ "För Lunds kommun:" over a signature names the organisation "Lunds kommun"."""
+    return clean_value(regex.sub(r"^(?i:för)\s+|\s*:$", "", text.strip()))
+
+
 def _signatory(ctx: Context, p: Person) -> Signatory:
     name = clean_value(PARTY_LETTERS.sub("", p.name.text))
     title = clean_value(" ".join(t.text for t in p.titles)) if p.titles else None
@@ -309,7 +347,7 @@ def _signatory(ctx: Context, p: Person) -> Signatory:
     return Signatory(
         name=name,
         title=title,
-        organization=clean_value(p.org.text) if p.org else None,
+        organization=_organization(p.org.text) if p.org else None,
         signed_date=p.date,
         signed_place=p.place,
         evidence=ctx.evidence(p.name.start, end if end > p.name.start else p.name.end),
