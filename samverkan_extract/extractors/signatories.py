@@ -238,6 +238,35 @@ def _join_broken_titles(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _transpose_flattened(lines: list[Line]) -> list[Line]:
+    """Blocks side by side flattened row by row ("A kommun / B kommun / Polisen", then
+    the names, then the titles): runs of k names, k titles and k organisations, k >= 2,
+    are read back person by person."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        runs: dict[str, list[Line]] = {}
+        j = i
+        while j < len(lines) and lines[j].kind in ("name", "title", "org"):
+            kind = lines[j].kind
+            if kind in runs:
+                break
+            k = j
+            while k < len(lines) and lines[k].kind == kind:
+                k += 1
+            runs[kind] = lines[j:k]
+            j = k
+        sizes = {len(run) for run in runs.values()}
+        if "name" in runs and len(runs) >= 2 and len(sizes) == 1 and sizes.pop() >= 2:
+            for n in range(len(runs["name"])):
+                out += [runs[kind][n] for kind in ("name", "title", "org") if kind in runs]
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
 def _date_place(line: Line) -> tuple[str | None, str | None]:
     dates = find_dates(line.text)
     if not dates:
@@ -265,7 +294,7 @@ def extract_signatories(ctx: Context) -> list[Signatory]:
     lines = _split_commas(_zone_lines(ctx, zone))
     for line in lines:
         line.kind = _classify(line)
-    lines = _join_broken_titles(lines)
+    lines = _transpose_flattened(_join_broken_titles(lines))
 
     persons: list[Person] = []
     waiting_orgs: list[Line] = []
