@@ -147,7 +147,7 @@ def read_text(path: Path, fmt: str) -> Document:
     builder = DocumentBuilder(str(path), fmt, file_sha256(data))
     builder.warnings.extend(warnings)
     lines = _drop_running_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    paras = _guess_headings(_paragraphs(lines))
+    paras = _run_in_headings(_guess_headings(_paragraphs(lines)))
     table_no = 0
     for para in paras:
         if para.kind == "table" and para.rows:
@@ -389,6 +389,35 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
         elif guess_plain and _is_body(nxt) and not line.endswith(":"):
             para.kind, para.level = "heading", 2
     return paras
+
+
+def _run_in_headings(paras: list[_Para]) -> list[_Para]:
+    """A title line with its text right under it, no blank line between ("Arbetsgrupp
+    mot våld" over "I arbetsgruppen ingår ..."): a heading one level below the
+    document's top headings."""
+    levels = [p.level for p in paras if p.kind == "heading" and p.level < LABEL_LEVEL]
+    level = min(min(levels, default=1) + 1, 5)
+    out: list[_Para] = []
+    for para in paras:
+        first, rest = (para.lines[0].strip(), para.lines[1:]) if para.lines else ("", [])
+        body = " ".join(rest)
+        numbered = _NUMBERED_HEADING.match(first)
+        title = numbered.group(2) if numbered else first
+        if (
+            para.kind == "paragraph"
+            and rest
+            and _is_heading_line(first)
+            and len(title.split()) <= 8
+            and first[-1] not in ".,:;!?"
+            and len(body) >= 100
+            and regex.search(r"[.!?]$", body.strip())
+        ):
+            own = max(_numbered_level(numbered.group(1)), level) if numbered else level
+            out.append(_Para("heading", [first], own))
+            out.append(_Para("paragraph", rest))
+            continue
+        out.append(para)
+    return out
 
 
 def _numbered_level(number: str) -> int:
