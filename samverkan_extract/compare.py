@@ -93,7 +93,9 @@ def summary(corpus: Corpus) -> pd.DataFrame:
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    out["dimension"] = pd.Categorical(out["dimension"], categories=list(MATRIX_KINDS))
+    return out
 
 
 def timeline(corpus: Corpus) -> pd.DataFrame:
@@ -206,7 +208,9 @@ def diff(a: Agreement, b: Agreement, *, include_same: bool = False) -> pd.DataFr
         a.follow_up.frequency if a.follow_up else None,
         b.follow_up.frequency if b.follow_up else None,
     )
-    return pd.DataFrame(rows, columns=DIFF_COLUMNS).astype("string")
+    df = pd.DataFrame(rows, columns=DIFF_COLUMNS).astype("string")
+    df["change"] = pd.Categorical(df["change"], categories=["added", "removed", "changed", "same"])
+    return df
 
 
 def _value(item: object) -> str | None:

@@ -37,6 +37,7 @@ from samverkan_extract.schema import (
 
 if TYPE_CHECKING:
     from samverkan_extract.batch import Limits
+    from samverkan_extract.compare import MatrixKind
 
 FORUM_TYPES: tuple[str, ...] = get_args(ForumType)
 PRIORITY_CATEGORIES: tuple[str, ...] = get_args(PriorityCategory)
@@ -711,6 +712,49 @@ class Corpus:
             "signatories": self.signatories(),
             "related_documents": self.related_documents(),
         }
+
+    # comparison: compare.py's functions, one call away ----------------------------------
+
+    def matrix(self, kind: MatrixKind | str = "forums", by: str = "agreement") -> pd.DataFrame:
+        """0/1 presence of every forum type, priority category, related document type or
+        signatory role (``kind``) per agreement or per municipality (``by``)."""
+        from samverkan_extract.compare import matrix
+
+        return matrix(self, kind, by)
+
+    def summary(self) -> pd.DataFrame:
+        """How many agreements have each id of every matrix, and what share that is."""
+        from samverkan_extract.compare import summary
+
+        return summary(self)
+
+    def timeline(self) -> pd.DataFrame:
+        """Start and end of validity per agreement (datetime64), earliest first."""
+        from samverkan_extract.compare import timeline
+
+        return timeline(self)
+
+    def in_force(self, date: dt.date | str) -> Corpus:
+        """The agreements whose stated period covers ``date``."""
+        from samverkan_extract.compare import in_force
+
+        return in_force(self, date)
+
+    def diff(
+        self, a: int | str | Agreement, b: int | str | Agreement, *, include_same: bool = False
+    ) -> pd.DataFrame:
+        """What changes from ``a`` to ``b`` (positions, ids or records), field by field."""
+        from samverkan_extract.compare import diff
+
+        first = a if isinstance(a, Agreement) else self[a]
+        second = b if isinstance(b, Agreement) else self[b]
+        return diff(first, second, include_same=include_same)
+
+    def _repr_html_(self) -> str:
+        """A notebook shows one row per agreement and the files not read."""
+        from samverkan_extract.display import corpus_html
+
+        return corpus_html(self)
 
     def _table(self, name: str, rows: Callable[[], list[tuple[Any, ...]]]) -> pd.DataFrame:
         # Built once per corpus and handed out as copies, so callers may change theirs.

@@ -7,6 +7,7 @@ change within version 1; new fields are optional. ``json_schema()`` publishes it
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -170,6 +171,21 @@ class Agreement(Model):
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the record as a table: each value, its page and its evidence."""
+        from samverkan_extract.display import agreement_html
+
+        return agreement_html(self)
+
+    def show(self, *, path: str | Path | None = None, jupyter: bool | None = None) -> str | None:
+        """The source text with every value highlighted and labelled by its field, to check
+        each against the text it came from (displaCy). Re-reads ``path`` (default: the
+        source file) and refuses a file that changed. In a notebook it displays the HTML
+        and returns ``None``; elsewhere (or with ``jupyter=False``) it returns the HTML."""
+        from samverkan_extract.display import show
+
+        return show(self, path=path, jupyter=jupyter)
 
 
 class ErrorRecord(Model):
