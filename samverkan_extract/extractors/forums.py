@@ -149,6 +149,7 @@ def _other_forums(ctx: Context) -> list[Forum]:
             if (
                 find_forum_mentions(ctx, block.start, block.end)
                 or nouns.search(text) is None
+                or _names_a_party(ctx, block.start, block.end)
                 or ctx.kb.pattern("meetings", "verbs").search(text) is not None
                 or _is_topic(ctx, text)
             ):
@@ -156,6 +157,13 @@ def _other_forums(ctx: Context) -> list[Forum]:
             start, end = trimmed_span(ctx.text, block.start, block.end)
             out.append(_other(ctx, start, end))
     return out + _introduced_forums(ctx)
+
+
+def _names_a_party(ctx: Context, start: int, end: int) -> bool:
+    """ "X kommun och Polisen – samverkan för trygghet" is a title, not a forum."""
+    from samverkan_extract.extractors.parties import find_mentions
+
+    return bool(find_mentions(ctx, start, end, others=False))
 
 
 def _introduced_forums(ctx: Context) -> list[Forum]:

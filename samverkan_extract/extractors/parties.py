@@ -59,6 +59,11 @@ POLICE_NAME = regex.compile(
 # lokalpolisområde Gävle", "Polisområde Värmland, lokalpolisområde Karlstad").
 POLICE_LINK = regex.compile(r"(?i)\s*(?:,|–|-|genom|via|i|inom|för)?\s*(?:,\s*)?")
 LOCAL_AREA = regex.compile(r"(?i)lokalpolis|LPO")
+# "Överenskommelsen tecknas mellan X och Y", "Parter i denna överenskommelse är X och Y".
+PARTY_SENTENCE = regex.compile(
+    r"(?i)\b(?:tecknas|tecknad|tecknat|ingås|ingåtts|ingången|sluts|slutits|träffats|träffas)"
+    r"\s+(?:\w+\s+){0,2}mellan\b|\bparter(?:na)?\s+(?:i\s+\w+\s+\w+\s+)?är\b"
+)
 QUOTES = "“”\"'«»„"
 
 
@@ -377,7 +382,13 @@ def _prose_name(written: str, resolved: Resolved) -> str:
 
 
 def _parties_from_mentions(ctx: Context) -> list[Party]:
-    """No party list: look in the title, the opening paragraphs and under the signatures."""
+    """No party list: a sentence that says who the agreement is between, else the title,
+    the opening paragraphs and the organisations under the signatures."""
+    for sent in ctx.sentences(0, ctx.signature_zone_start):
+        if PARTY_SENTENCE.search(sent.text):
+            mentions = find_mentions(ctx, sent.start_char, sent.end_char, others=True)
+            if len(mentions) > 1:
+                return _parties_from(ctx, mentions, sent.end_char)
     blocks = [b for b in ctx.document.blocks if b.kind not in ("header", "footer")]
     head = [b for b in blocks[:12] if b.kind == "heading"][:2]
     paragraphs = [b for b in blocks if b.kind == "paragraph"][:3]
