@@ -386,7 +386,7 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
             and nxt.kind == "list_item"
         ):
             para.kind, para.level = "heading", LABEL_LEVEL
-        elif guess_plain and _is_body(nxt) and not line.endswith(":"):
+        elif guess_plain and _is_body(nxt) and not line.endswith((":", ".")):
             para.kind, para.level = "heading", 2
     return paras
 
