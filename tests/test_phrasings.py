@@ -1,0 +1,207 @@
+"""Extraction across phrasings and layouts the seeds do not use.
+
+Each case is a small agreement written here: one way of stating the parties, the period,
+a forum or the signatures, with the values a careful reader takes from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from samverkan_extract import extract
+from samverkan_extract.schema import Agreement
+
+HEAD = """Samverkansöverenskommelse 2025–2027
+
+Bakgrund
+
+Kommunen och polisen har ett gemensamt ansvar för att förebygga brott och öka tryggheten
+för dem som bor och verkar i kommunen. Överenskommelsen beskriver hur parterna samverkar.
+"""
+
+
+def agreement(tmp_path: Path, body: str, name: str = "a.txt") -> Agreement:
+    path = tmp_path / name
+    path.write_text(HEAD + "\n" + body, encoding="utf-8")
+    return extract(path)
+
+
+PARTY_SENTENCES = [
+    (
+        "Denna överenskommelse har ingåtts mellan Luleå kommun och Polismyndigheten, "
+        "lokalpolisområde Luleå.",
+        [("municipality", "2580", None), ("police", None, "Luleå")],
+    ),
+    (
+        "Parter är Östersunds kommun (org.nr 212000-2411), Polisen lokalpolisområde Östersund "
+        "och Kriminalvården, frivården Östersund.",
+        [
+            ("municipality", "2380", None),
+            ("police", None, "Östersund"),
+            ("prison_probation", None, None),
+        ],
+    ),
+    (
+        "Överenskommelsen är tecknad mellan Eslövs kommun, Hörby kommun och "
+        "lokalpolisområde Eslöv.",
+        [("municipality", "1285", None), ("municipality", "1266", None), ("police", None, "Eslöv")],
+    ),
+    (
+        "Parterna är Karlstads kommun, nedan kallad kommunen, och Polisområde Värmland, "
+        "lokalpolisområde Karlstad, nedan kallad polisen.",
+        [("municipality", "1780", None), ("police", None, "Karlstad")],
+    ),
+    (
+        "Överenskommelsen sluts mellan Region Gävleborg, Gävle kommun, Räddningstjänsten "
+        "Gästrikland och Polismyndigheten genom lokalpolisområde Gävle.",
+        [
+            ("other", None, None),
+            ("municipality", "2180", None),
+            ("other", None, None),
+            ("police", None, "Gävle"),
+        ],
+    ),
+    (
+        "Hässleholms kommun och lokalpolisområde Hässleholm ingår denna överenskommelse.",
+        [("municipality", "1293", None), ("police", None, "Hässleholm")],
+    ),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", PARTY_SENTENCES)
+def test_a_sentence_naming_the_parties_gives_one_party_each(
+    tmp_path: Path, sentence: str, expected: list[tuple[str, str | None, str | None]]
+) -> None:
+    record = agreement(tmp_path, f"Parter\n\n{sentence}\n")
+    got = [(p.kind, p.municipality_code, p.police_area) for p in record.parties]
+    assert got == expected
+    assert [m.code for m in record.municipalities] == [c for k, c, _ in expected if c]
+
+
+def test_org_number_goes_to_the_party_it_follows(tmp_path: Path) -> None:
+    record = agreement(tmp_path, f"Parter\n\n{PARTY_SENTENCES[1][0]}\n")
+    assert [p.org_number for p in record.parties] == ["212000-2411", None, None]
+
+
+def test_parties_from_the_sentence_that_says_who_signs_without_a_parties_section(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "Inledning\n\nÖverenskommelsen tecknas mellan Nacka kommun och Polismyndigheten, "
+        "lokalpolisområde Nacka. Den beskriver hur parterna samverkar.\n"
+    )
+    record = agreement(tmp_path, body)
+    assert [(p.kind, p.municipality_code, p.police_area) for p in record.parties] == [
+        ("municipality", "0182", None),
+        ("police", None, "Nacka"),
+    ]
+
+
+PERIODS = [
+    ("gäller mellan 2024-01-01 och 2026-12-31.", ("2024-01-01", "2026-12-31")),
+    (
+        "gäller från och med den 1 mars 2024 till och med den 28 februari 2027.",
+        ("2024-03-01", "2027-02-28"),
+    ),
+    ("gäller under perioden 2024–2027.", ("2024-01-01", "2027-12-31")),
+    ("gäller från den 1 juli 2024 och löper i tre år.", ("2024-07-01", "2027-06-30")),
+    ("gäller från och med 2024-05-01 och tills vidare.", ("2024-05-01", None)),
+    (
+        "börjar gälla när den undertecknats och gäller till den 31 december 2027.",
+        (None, "2027-12-31"),
+    ),
+]
+
+
+@pytest.mark.parametrize("phrase,expected", PERIODS)
+def test_period_phrasings(
+    tmp_path: Path, phrase: str, expected: tuple[str | None, str | None]
+) -> None:
+    record = agreement(tmp_path, f"Giltighetstid\n\nÖverenskommelsen {phrase}\n")
+    assert record.period is not None
+    assert (record.period.start, record.period.end) == expected
+
+
+SIGNATURES = {
+    "tabs": (
+        "Luleå den 12 december 2024\n\nFör Luleå kommun\t\t\tFör Polismyndigheten\n\n"
+        "Maria Lindqvist\t\t\tJohan Nilsson\n"
+        "Kommunstyrelsens ordförande\t\tLokalpolisområdeschef\n"
+    ),
+    "aligned spaces": (
+        "Luleå 2024-12-12                      Luleå 2024-12-12\n\n"
+        "______________________                ______________________\n"
+        "Maria Lindqvist                       Johan Nilsson\n"
+        "Kommunstyrelsens ordförande           Lokalpolisområdeschef\n"
+        "Luleå kommun                          Polismyndigheten\n"
+    ),
+    "one line each": (
+        "2024-12-12\n\nMaria Lindqvist, kommunstyrelsens ordförande, Luleå kommun\n\n"
+        "Johan Nilsson, lokalpolisområdeschef, lokalpolisområde Luleå\n"
+    ),
+    "flattened rows": (
+        "Luleå 2024-12-12\n\nLuleå kommun\nPolismyndigheten\nMaria Lindqvist\nJohan Nilsson\n"
+        "Kommunstyrelsens ordförande\nLokalpolisområdeschef\n"
+    ),
+    "labels": (
+        "För kommunen:\nMaria Lindqvist, Kommunstyrelsens ordförande\nDatum: 2024-12-12\n\n"
+        "För polisen:\nJohan Nilsson, Lokalpolisområdeschef\nDatum: 2024-12-12\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", list(SIGNATURES))
+def test_signature_layouts(tmp_path: Path, layout: str) -> None:
+    body = (
+        "Uppföljning\n\nÖverenskommelsen följs upp årligen i det lokala brottsförebyggande "
+        "rådet, där kommunens säkerhetschef Anna Berg är sammankallande.\n\nUnderskrifter\n\n"
+        + SIGNATURES[layout]
+    )
+    record = agreement(tmp_path, body)
+    got = [(s.name, (s.title or "").casefold(), s.signed_date) for s in record.signatories]
+    assert got == [
+        ("Maria Lindqvist", "kommunstyrelsens ordförande", "2024-12-12"),
+        ("Johan Nilsson", "lokalpolisområdeschef", "2024-12-12"),
+    ]
+
+
+def test_a_forum_introduced_in_prose_with_its_frequency(tmp_path: Path) -> None:
+    body = (
+        "Samverkansforum\n\nKrogsamverkan Umeå är ett forum för kommunens "
+        "alkoholhandläggare, polisen och krögarna. Krogsamverkan träffas en gång i månaden.\n"
+    )
+    record = agreement(tmp_path, body)
+    others = [f for f in record.forums if f.type == "other"]
+    assert [(f.name, f.meetings_per_year) for f in others] == [("Krogsamverkan Umeå", 12)]
+
+
+def test_a_sub_heading_without_a_forum_noun_is_not_a_forum(tmp_path: Path) -> None:
+    body = (
+        "Samverkansforum\n\nÅterfallsforum\n\nI forumet samordnar socialtjänsten och polisen "
+        "insatser kring enskilda. Forumet träffas sex gånger per år.\n\nKunskapsunderlag\n\n"
+        "Parterna tar fram underlag tillsammans och delar statistik på gruppnivå när det "
+        "behövs för arbetet.\n"
+    )
+    record = agreement(tmp_path, body)
+    assert [(f.type, f.name, f.meetings_per_year) for f in record.forums] == [
+        ("other", "Återfallsforum", 6)
+    ]
+
+
+def test_run_in_headings_name_forums_and_priority_areas(tmp_path: Path) -> None:
+    body = (
+        "II. PRIORITERADE OMRÅDEN\n\nTrygghet i Centrum\nParterna ska genom situationell "
+        "prevention och ökad närvaro öka tryggheten i stadskärnan och kring resecentrum, "
+        "där många upplever otrygghet.\n\nIII. SAMVERKANSFORUM\n\n"
+        "Arbetsgrupp mot våld i nära relationer\nI arbetsgruppen ingår socialtjänstens "
+        "våldsteam och kommunpolisen. Gruppen ska samordna stödet till våldsutsatta. "
+        "Arbetsgruppen träffas sex gånger per år.\n\nIV. UNDERLAG\n\nParterna tar fram en "
+        "gemensam lägesbild varje år, som redovisas för kommunstyrelsen.\n"
+    )
+    record = agreement(tmp_path, body)
+    assert [(a.text, a.categories) for a in record.priority_areas] == [
+        ("Trygghet i Centrum", ["public_space_safety"])
+    ]
+    assert [(f.type, f.meetings_per_year) for f in record.forums] == [("working_group", 6)]
