@@ -1,0 +1,654 @@
+"""DOCX: the body in document order, read from the XML with python-docx.
+
+``document.paragraphs`` skips tables, content controls, tracked insertions and text
+boxes, so the body is walked element by element instead: paragraphs, tables (one
+``table_cell`` block per cell; merged cells once), ``w:sdt`` content controls, text
+boxes (after the paragraph that anchors them), tracked insertions in and deletions
+out. Headings come from the paragraph style (Title, Heading N / Rubrik N, outline
+level) or a short all-bold paragraph; list items from numbering or a List style.
+Headers and footers are read per section, once each, without page numbers: header
+blocks first, footer blocks last, so that the body reads in order.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from samverkan_extract.document import Document, DocumentBuilder, clean_line
+from samverkan_extract.errors import InputError
+from samverkan_extract.readers.common import file_sha256, is_page_number
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def q(tag: str, ns: str = W) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+_P, _TBL, _SDT, _R, _T = q("p"), q("tbl"), q("sdt"), q("r"), q("t")
+_TR, _TC = q("tr"), q("tc")
+# Containers whose content is part of the text.
+_TRANSPARENT = {
+    q(t) for t in ("ins", "moveTo", "hyperlink", "smartTag", "customXml", "fldSimple", "bdo", "dir")
+}
+# Content that is not text: deleted or moved-away runs, properties, maths.
+_SKIP = {q(t) for t in ("del", "moveFrom", "pPr", "rPr", "proofErr", "bookmarkStart")}
+_SKIP.add("{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath")
+_SKIP.add("{http://schemas.openxmlformats.org/officeDocument/2006/math}oMathPara")
+
+_HEADING_STYLE = regex.compile(r"(?i)^(?:heading|rubrik|överskrift)\s*(\d)$")
+_TITLE_STYLE = regex.compile(r"(?i)^(?:title|rubrik|titel)$")
+_LIST_STYLE = regex.compile(r"(?i)^(?:list|liststycke|punktlista|numrerad lista)")
+_PAGE_FIELD = regex.compile(r"(?i)^\s*(?:PAGE|NUMPAGES|SECTIONPAGES)\b")
+_BULLET_TEXT = regex.compile(r"^\s*(?:[-•●▪◦–—·*]|\uf0b7)\s+(\S.*)$")
+_PAGE_WORDS = regex.compile(r"(?i)^(?:sida|sidan|sid\.?|page|s\.)?\s*(?:av|of|/|\(\s*\))?\s*$")
+LABEL_LEVEL = 6
+
+
+@dataclass
+class Para:
+    """What one paragraph says: its lines, whether all of it is bold, text boxes in it."""
+
+    lines: list[str]
+    bold: bool
+    textboxes: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Pending:
+    kind: str
+    lines: list[str]
+    level: int = 0
+    keep_breaks: bool = False
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+
+# --- Opening --------------------------------------------------------------------------
+
+
+def check_docx_bytes(path: Path, data: bytes) -> zipfile.ZipFile:
+    """The file as a zip archive, or one clear error naming what it is instead."""
+    from samverkan_extract.readers import current_limits
+
+    if not data.strip(b"\x00 \t\r\n"):
+        raise InputError(path, "empty file")
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise InputError(path, "encrypted .docx: a password is needed")
+        raise InputError(path, "old Word .doc format: convert it to .docx")
+    if data.lstrip().startswith(b"{\\rtf"):
+        raise InputError(path, "RTF document, not .docx: save it as .docx")
+    if data.startswith(b"%PDF-"):
+        raise InputError(path, "not a .docx file (it is a PDF)")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
+    limit = float(current_limits().max_unpacked_mb)
+    unpacked = sum(i.file_size for i in infos) / 1e6
+    if unpacked > limit:
+        raise InputError(
+            path, f"unpacks to {unpacked:.0f} MB, over the {limit:g} MB limit (zip bomb guard)"
+        )
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names:
+        raise InputError(path, "not a readable .docx (a zip archive without [Content_Types].xml)")
+    if not any(n.startswith("word/") for n in names):
+        raise InputError(path, "not a readable .docx (no word/ part: not a Word document)")
+    return archive
+
+
+def _reason(exc: BaseException) -> str:
+    message = str(exc).splitlines()[0].strip() if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {message}"[:200] if message else type(exc).__name__
+
+
+def open_docx(path: Path, data: bytes):  # type: ignore[no-untyped-def]
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        return docx.Document(io.BytesIO(data))
+    except PackageNotFoundError as exc:
+        raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
+    except KeyError as exc:
+        raise InputError(path, f"not a readable .docx (missing part {exc})") from None
+    except ValueError as exc:
+        if "content type" in str(exc):
+            kind = str(exc).split("content type is")[-1].strip(" '\"")
+            raise InputError(path, f"not a Word .docx document (content type {kind})") from None
+        raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
+    except Exception as exc:  # noqa: BLE001 - lxml, zipfile and friends
+        raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
+
+
+# --- Reading --------------------------------------------------------------------------
+
+
+def read_docx(path: Path) -> Document:
+    data = path.read_bytes()
+    check_docx_bytes(path, data)
+    document = open_docx(path, data)
+    builder = DocumentBuilder(str(path), "docx", file_sha256(data))
+    try:
+        reader = DocxReader(document)
+        body = reader.blocks(document.element.body)
+        headers, footers = reader.headers_and_footers()
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a malformed part deep inside the file
+        raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
+    for pending in headers + body + footers:
+        builder.add(
+            pending.kind,  # type: ignore[arg-type]
+            pending.lines,
+            level=pending.level,
+            keep_breaks=pending.keep_breaks,
+            table=pending.table,
+            row=pending.row,
+            col=pending.col,
+        )
+    if not any(b.kind not in ("header", "footer") for b in builder.blocks):
+        raise InputError(path, "no text in file")
+    return builder.build()
+
+
+@dataclass
+class StyleInfo:
+    name: str
+    based_on: str | None
+    numbered: bool
+    outline: int | None
+    bold: bool
+
+
+class DocxReader:
+    """Walks a document's XML into pending blocks."""
+
+    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
+        self.document = document
+        self.styles = _styles(document)
+        self.default_style = next(
+            (sid for sid, default in _default_styles(document) if default), None
+        )
+        self.formats = _numbering_formats(document)
+        self.table_count = 0
+        self.in_header = False
+
+    # -- body -------------------------------------------------------------------------
+
+    def blocks(self, container) -> list[Pending]:  # type: ignore[no-untyped-def]
+        out: list[Pending] = []
+        for child in container:
+            tag = child.tag
+            if tag == _P:
+                out += self.paragraph(child)
+            elif tag == _TBL:
+                out += self.table(child)
+            elif tag == _SDT:
+                if _is_placeholder(child):
+                    continue
+                content = child.find(q("sdtContent"))
+                if content is not None:
+                    out += self.blocks(content)
+            elif tag in (q("customXml"), q("ins"), q("moveTo")):
+                out += self.blocks(child)
+            elif tag == q("AlternateContent", MC):
+                choice = child.find(q("Choice", MC))
+                if choice is None:
+                    choice = child.find(q("Fallback", MC))
+                if choice is not None:
+                    out += self.blocks(choice)
+        return out
+
+    def paragraph(self, p) -> list[Pending]:  # type: ignore[no-untyped-def]
+        para = self.read_paragraph(p)
+        out: list[Pending] = []
+        lines = [ln for ln in (clean_line(x) for x in para.lines) if ln]
+        if lines:
+            out.append(self.classify(p, lines, para.bold))
+        for box in para.textboxes:
+            out += self.blocks(box)
+        return out
+
+    def classify(self, p, lines: list[str], bold: bool) -> Pending:  # type: ignore[no-untyped-def]
+        style_id = _style_id(p) or self.default_style
+        level = self.heading_level(style_id, p)
+        text = " ".join(lines)
+        if level:
+            return Pending("heading", [text], level=level)
+        num = _num_pr(p)
+        numbered = None
+        if num is not None:
+            num_id, ilvl = num
+            if num_id != "0":
+                numbered = self.formats.get((num_id, ilvl), "decimal") != "bullet"
+        elif style_id and self._style_chain_numbered(style_id):
+            info = self.styles.get(style_id)
+            numbered = info is not None and "number" in info.name.lower()
+        elif style_id and _LIST_STYLE.match(self.styles.get(style_id, _NO_STYLE).name):
+            name = self.styles[style_id].name.lower()
+            numbered = "number" in name or "numrerad" in name
+        if numbered is not None:
+            return Pending("list_item", lines, level=1 if numbered else 0)
+        if m := _BULLET_TEXT.match(lines[0]):
+            return Pending("list_item", [m.group(1), *lines[1:]])
+        if bold and len(lines) == 1 and _short_heading(text):
+            if text.endswith(":"):
+                if len(text.split()) <= 4:
+                    return Pending("heading", [text], level=LABEL_LEVEL)
+            else:
+                return Pending("heading", [text], level=4)
+        return Pending("paragraph", lines)
+
+    def heading_level(self, style_id: str | None, p) -> int:  # type: ignore[no-untyped-def]
+        ppr = p.find(q("pPr"))
+        if ppr is not None:
+            outline = ppr.find(q("outlineLvl"))
+            if outline is not None:
+                value = outline.get(q("val"))
+                if value and value.isdigit() and int(value) < 9:
+                    return int(value) + 2
+        seen = 0
+        while style_id and seen < 12:
+            info = self.styles.get(style_id)
+            if info is None:
+                break
+            if _TITLE_STYLE.match(info.name) or _TITLE_STYLE.match(style_id):
+                return 1
+            m = _HEADING_STYLE.match(info.name) or _HEADING_STYLE.match(style_id)
+            if m:
+                return int(m.group(1)) + 1
+            if info.outline is not None and info.outline < 9:
+                return info.outline + 2
+            style_id = info.based_on
+            seen += 1
+        return 0
+
+    def _style_chain_numbered(self, style_id: str) -> bool:
+        seen = 0
+        sid: str | None = style_id
+        while sid and seen < 12:
+            info = self.styles.get(sid)
+            if info is None:
+                return False
+            if info.numbered:
+                return True
+            sid = info.based_on
+            seen += 1
+        return False
+
+    def table(self, tbl) -> list[Pending]:  # type: ignore[no-untyped-def]
+        rows = [tr for tr in _children(tbl, _TR)]
+        grid: list[list[tuple[int, Any]]] = []
+        for tr in rows:
+            cells = []
+            col = _grid_before(tr)
+            for tc in _row_cells(tr):
+                span = _grid_span(tc)
+                if not _is_merge_continuation(tc):
+                    cells.append((col, tc))
+                col += span
+            grid.append(cells)
+        if all(len(cells) <= 1 for cells in grid):
+            # a one-column table is layout: its content reads as body text
+            out: list[Pending] = []
+            for cells in grid:
+                for _, tc in cells:
+                    out += self.blocks(tc)
+            return out
+        number = self.table_count
+        self.table_count += 1
+        out = []
+        for r, cells in enumerate(grid):
+            for c, tc in cells:
+                lines = self.cell_lines(tc)
+                if lines:
+                    out.append(
+                        Pending("table_cell", lines, keep_breaks=True, table=number, row=r, col=c)
+                    )
+        return out
+
+    def cell_lines(self, container) -> list[str]:  # type: ignore[no-untyped-def]
+        lines: list[str] = []
+        for child in container:
+            if child.tag == _P:
+                para = self.read_paragraph(child)
+                lines += [ln for ln in (clean_line(x) for x in para.lines) if ln]
+                for box in para.textboxes:
+                    lines += self.cell_lines(box)
+            elif child.tag == _TBL:
+                for tr in _children(child, _TR):
+                    for tc in _row_cells(tr):
+                        if not _is_merge_continuation(tc):
+                            lines += self.cell_lines(tc)
+            elif child.tag == _SDT and not _is_placeholder(child):
+                content = child.find(q("sdtContent"))
+                if content is not None:
+                    lines += self.cell_lines(content)
+            elif child.tag in (q("customXml"), q("ins"), q("moveTo")):
+                lines += self.cell_lines(child)
+        return lines
+
+    # -- runs -------------------------------------------------------------------------
+
+    def read_paragraph(self, p) -> Para:  # type: ignore[no-untyped-def]
+        state = _RunState(skip_page_fields=self.in_header)
+        self._walk(p, state)
+        lines = "".join(state.parts).split("\n")
+        style_bold = self._style_bold(_style_id(p) or self.default_style)
+        bold = state.letters > 0 and (state.bold_letters == state.letters or style_bold)
+        return Para(lines, bold, state.textboxes)
+
+    def _style_bold(self, style_id: str | None) -> bool:
+        seen = 0
+        while style_id and seen < 12:
+            info = self.styles.get(style_id)
+            if info is None:
+                return False
+            if info.bold:
+                return True
+            style_id = info.based_on
+            seen += 1
+        return False
+
+    def _walk(self, element, state: _RunState) -> None:  # type: ignore[no-untyped-def]
+        for child in element:
+            tag = child.tag
+            if tag in _SKIP:
+                continue
+            if tag == _R:
+                self._run(child, state)
+            elif tag == _SDT:
+                if _is_placeholder(child):
+                    continue
+                content = child.find(q("sdtContent"))
+                if content is not None:
+                    self._walk(content, state)
+            elif tag == q("fldSimple"):
+                instr = child.get(q("instr")) or ""
+                if state.skip_page_fields and _PAGE_FIELD.match(instr):
+                    continue
+                self._walk(child, state)
+            elif tag in _TRANSPARENT:
+                self._walk(child, state)
+            elif tag == q("AlternateContent", MC):
+                self._alternate(child, state)
+
+    def _alternate(self, element, state: _RunState) -> None:  # type: ignore[no-untyped-def]
+        choice = element.find(q("Choice", MC))
+        if choice is None:
+            choice = element.find(q("Fallback", MC))
+        if choice is not None:
+            for box in choice.iter(q("txbxContent")):
+                state.textboxes.append(box)
+            self._walk(choice, state)
+
+    def _run(self, r, state: _RunState) -> None:  # type: ignore[no-untyped-def]
+        bold = _run_bold(r)
+        for child in r:
+            tag = child.tag
+            if tag == q("fldChar"):
+                kind = child.get(q("fldCharType"))
+                if kind == "begin":
+                    state.fields.append("")
+                elif kind == "separate" and state.fields:
+                    state.fields[-1] += "\x00"  # result follows
+                elif kind == "end" and state.fields:
+                    state.fields.pop()
+                continue
+            if tag == q("instrText"):
+                if state.fields:
+                    state.fields[-1] += child.text or ""
+                continue
+            if state.hidden_field():
+                continue
+            if tag == _T:
+                text = child.text or ""
+                state.add(text, bold)
+            elif tag == q("tab") or tag == q("ptab"):
+                state.add("\t", bold)
+            elif tag in (q("br"), q("cr")):
+                state.add("\n", bold)
+            elif tag == q("noBreakHyphen"):
+                state.add("-", bold)
+            elif tag == q("softHyphen"):
+                state.add("\u00ad", bold)
+            elif tag == q("sym"):
+                char = child.get(q("char")) or ""
+                if regex.fullmatch(r"[0-9A-Fa-f]{4}", char) and not char.upper().startswith("F"):
+                    state.add(chr(int(char, 16)), bold)
+            elif tag in (q("drawing"), q("pict"), q("object")):
+                state.textboxes += list(child.iter(q("txbxContent")))
+            elif tag == q("AlternateContent", MC):
+                self._alternate(child, state)
+
+    # -- headers and footers ----------------------------------------------------------
+
+    def headers_and_footers(self) -> tuple[list[Pending], list[Pending]]:
+        """Each section's header and footer parts, once each, without page numbers."""
+        headers: list[Pending] = []
+        footers: list[Pending] = []
+        seen_parts: set[str] = set()
+        seen_texts: set[str] = set()
+        part = self.document.part
+        body = self.document.element.body
+        self.in_header = True
+        try:
+            for sect in body.iter(q("sectPr")):
+                for ref in sect:
+                    if ref.tag not in (q("headerReference"), q("footerReference")):
+                        continue
+                    rid = ref.get(q("id", R))
+                    if not rid or rid in seen_parts:
+                        continue
+                    seen_parts.add(rid)
+                    try:
+                        element = part.related_parts[rid].element
+                    except (KeyError, AttributeError):
+                        continue
+                    lines = [ln for ln in self.cell_lines(element) if not _page_number_line(ln)]
+                    key = "\n".join(lines)
+                    if not lines or key in seen_texts:
+                        continue
+                    seen_texts.add(key)
+                    kind = "header" if ref.tag == q("headerReference") else "footer"
+                    (headers if kind == "header" else footers).append(
+                        Pending(kind, lines, keep_breaks=True)
+                    )
+        finally:
+            self.in_header = False
+        return headers, footers
+
+
+@dataclass
+class _RunState:
+    skip_page_fields: bool = False
+    parts: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    textboxes: list[Any] = field(default_factory=list)
+    letters: int = 0
+    bold_letters: int = 0
+
+    def add(self, text: str, bold: bool) -> None:
+        self.parts.append(text)
+        n = sum(1 for c in text if c.isalnum())
+        self.letters += n
+        if bold:
+            self.bold_letters += n
+
+    def hidden_field(self) -> bool:
+        """Inside a field's code, or the shown result of a page-number field."""
+        for instr in self.fields:
+            if "\x00" not in instr:
+                return True  # the field code itself (between begin and separate)
+            if self.skip_page_fields and _PAGE_FIELD.match(instr.split("\x00")[0]):
+                return True
+        return False
+
+
+_NO_STYLE = StyleInfo("", None, False, None, False)
+
+
+def _children(element, tag: str) -> list:  # type: ignore[no-untyped-def]
+    """Direct children with ``tag``, looking through content controls and tracking."""
+    out = []
+    for child in element:
+        if child.tag == tag:
+            out.append(child)
+        elif child.tag == _SDT:
+            content = child.find(q("sdtContent"))
+            if content is not None:
+                out += _children(content, tag)
+        elif child.tag in (q("customXml"), q("ins"), q("moveTo")):
+            out += _children(child, tag)
+    return out
+
+
+def _row_cells(tr) -> list:  # type: ignore[no-untyped-def]
+    return _children(tr, _TC)
+
+
+def _grid_span(tc) -> int:  # type: ignore[no-untyped-def]
+    pr = tc.find(q("tcPr"))
+    span = pr.find(q("gridSpan")) if pr is not None else None
+    value = span.get(q("val")) if span is not None else None
+    return int(value) if value and value.isdigit() else 1
+
+
+def _grid_before(tr) -> int:  # type: ignore[no-untyped-def]
+    pr = tr.find(q("trPr"))
+    before = pr.find(q("gridBefore")) if pr is not None else None
+    value = before.get(q("val")) if before is not None else None
+    return int(value) if value and value.isdigit() else 0
+
+
+def _is_merge_continuation(tc) -> bool:  # type: ignore[no-untyped-def]
+    """A cell merged into the one above (its content, if any, was already read there)."""
+    pr = tc.find(q("tcPr"))
+    merge = pr.find(q("vMerge")) if pr is not None else None
+    return merge is not None and merge.get(q("val"), "continue") == "continue"
+
+
+def _is_placeholder(sdt) -> bool:  # type: ignore[no-untyped-def]
+    pr = sdt.find(q("sdtPr"))
+    return pr is not None and pr.find(q("showingPlcHdr")) is not None
+
+
+def _style_id(p) -> str | None:  # type: ignore[no-untyped-def]
+    ppr = p.find(q("pPr"))
+    style = ppr.find(q("pStyle")) if ppr is not None else None
+    return style.get(q("val")) if style is not None else None
+
+
+def _num_pr(p) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
+    ppr = p.find(q("pPr"))
+    num = ppr.find(q("numPr")) if ppr is not None else None
+    if num is None:
+        return None
+    num_id = num.find(q("numId"))
+    ilvl = num.find(q("ilvl"))
+    nid = num_id.get(q("val")) if num_id is not None else None
+    if nid is None:
+        return None
+    return nid, (ilvl.get(q("val")) if ilvl is not None else "0") or "0"
+
+
+def _on(element) -> bool:  # type: ignore[no-untyped-def]
+    return element is not None and element.get(q("val"), "true") not in ("0", "false", "off")
+
+
+def _run_bold(r) -> bool:  # type: ignore[no-untyped-def]
+    pr = r.find(q("rPr"))
+    return pr is not None and _on(pr.find(q("b")))
+
+
+def _short_heading(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > 14 or len(text) > 120:
+        return False
+    if text.endswith((",", ";")) or (text.endswith(".") and len(words) > 6):
+        return False
+    return any(c.isalpha() for c in text)
+
+
+def _page_number_line(line: str) -> bool:
+    return is_page_number(line) or bool(_PAGE_WORDS.match(line))
+
+
+def _styles(document) -> dict[str, StyleInfo]:  # type: ignore[no-untyped-def]
+    out: dict[str, StyleInfo] = {}
+    try:
+        root = document.styles.element
+    except Exception:  # noqa: BLE001 - a document without a styles part
+        return out
+    for style in root.iter(q("style")):
+        sid = style.get(q("styleId"))
+        if not sid:
+            continue
+        name_el = style.find(q("name"))
+        based = style.find(q("basedOn"))
+        ppr = style.find(q("pPr"))
+        rpr = style.find(q("rPr"))
+        outline = ppr.find(q("outlineLvl")) if ppr is not None else None
+        outline_value = outline.get(q("val")) if outline is not None else None
+        numbered = False
+        if ppr is not None and (num := ppr.find(q("numPr"))) is not None:
+            num_id = num.find(q("numId"))
+            numbered = num_id is None or num_id.get(q("val")) != "0"
+        out[sid] = StyleInfo(
+            name=(name_el.get(q("val")) if name_el is not None else sid) or sid,
+            based_on=based.get(q("val")) if based is not None else None,
+            numbered=numbered,
+            outline=int(outline_value) if outline_value and outline_value.isdigit() else None,
+            bold=rpr is not None and _on(rpr.find(q("b"))),
+        )
+    return out
+
+
+def _default_styles(document) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
+    try:
+        root = document.styles.element
+    except Exception:  # noqa: BLE001
+        return []
+    return [
+        (s.get(q("styleId")) or "", s.get(q("default")) in ("1", "true"))
+        for s in root.iter(q("style"))
+        if s.get(q("type")) == "paragraph"
+    ]
+
+
+def _numbering_formats(document) -> dict[tuple[str, str], str]:  # type: ignore[no-untyped-def]
+    """{(numId, level): numFmt} from the numbering part ("bullet", "decimal", ...)."""
+    try:
+        root = document.part.numbering_part.element
+    except Exception:  # noqa: BLE001 - no numbering part
+        return {}
+    abstract: dict[str, dict[str, str]] = {}
+    for absn in root.iter(q("abstractNum")):
+        levels = {}
+        for lvl in absn.iter(q("lvl")):
+            fmt = lvl.find(q("numFmt"))
+            levels[lvl.get(q("ilvl")) or "0"] = (
+                fmt.get(q("val")) if fmt is not None else "decimal"
+            ) or "decimal"
+        abstract[absn.get(q("abstractNumId")) or ""] = levels
+    out: dict[tuple[str, str], str] = {}
+    for num in root.iter(q("num")):
+        ref = num.find(q("abstractNumId"))
+        if ref is None:
+            continue
+        for ilvl, fmt in abstract.get(ref.get(q("val")) or "", {}).items():
+            out[(num.get(q("numId")) or "", ilvl)] = fmt
+    return out
