@@ -80,6 +80,8 @@ class Knowledge:
     topics: list[Term]
     related_documents: list[Term]
     vocabulary: dict[str, Any]
+    # What tells an agreement from other documents (``data/genre.toml``).
+    genre: dict[str, Any] = field(default_factory=dict)
     _patterns: dict[str, regex.Pattern[str]] = field(default_factory=dict)
 
     def pattern(self, section: str, key: str) -> regex.Pattern[str]:
@@ -204,4 +206,5 @@ def knowledge() -> Knowledge:
             Term(t, compile_terms(p)) for t, p in vocabulary["related_documents"].items()
         ],
         vocabulary=vocabulary,
+        genre=_toml("genre.toml"),
     )

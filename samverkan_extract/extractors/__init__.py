@@ -5,6 +5,7 @@ from __future__ import annotations
 from samverkan_extract.document import Document
 from samverkan_extract.extractors.context import Context
 from samverkan_extract.extractors.forums import extract_forums
+from samverkan_extract.extractors.genre import assess
 from samverkan_extract.extractors.mentions import extract_follow_up, extract_related_documents
 from samverkan_extract.extractors.meta import (
     extract_document_date,
@@ -20,17 +21,22 @@ from samverkan_extract.schema import Agreement, Source
 
 
 def extract_agreement(document: Document) -> Agreement:
-    """Every field of the contract from one read document."""
+    """Every field of the contract from one read document.
+
+    A document that does not read as a samverkansöverenskommelse (``genre.assess``) gets
+    the empty record: its source, the reader's warnings and one ``not_an_agreement``
+    warning; no value is taken from it, not even its first line as a title.
+    """
+    genre = assess(document)
+    if not genre.is_agreement:
+        return Agreement(
+            source=_source(document),
+            warnings=list(dict.fromkeys([*document.warnings, genre.warning()])),
+        )
     ctx = Context(document, make_doc(document))
     parties, municipalities = extract_parties(ctx)
     agreement = Agreement(
-        source=Source(
-            path=document.path,
-            format=document.format,  # type: ignore[arg-type]
-            sha256=document.sha256,
-            pages=document.pages,
-            ocr=document.ocr,
-        ),
+        source=_source(document),
         title=extract_title(ctx),
         document_date=extract_document_date(ctx),
         reference_numbers=extract_reference_numbers(ctx),
@@ -45,3 +51,13 @@ def extract_agreement(document: Document) -> Agreement:
     )
     agreement.warnings = list(dict.fromkeys(document.warnings + ctx.warnings))
     return agreement
+
+
+def _source(document: Document) -> Source:
+    return Source(
+        path=document.path,
+        format=document.format,  # type: ignore[arg-type]
+        sha256=document.sha256,
+        pages=document.pages,
+        ocr=document.ocr,
+    )

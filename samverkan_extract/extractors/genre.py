@@ -1,0 +1,193 @@
+"""Is this document a samverkansöverenskommelse at all?
+
+One job: score how agreement-like a read document is, from evidence in its text: words
+that name the document type, the words such agreements are written in, the police, a
+kommun, headings of the sections agreements have, the share of Swedish function words,
+and markers of other genres (a protocol, an invoice, a recipe, a news item). Word
+lists, weights and thresholds are in ``data/genre.toml``.
+
+The extractors read any text they are given, so a recipe or an invoice would come back
+with a "party" or a "period" made up from stray words; ``extract_agreement`` asks this
+module first and, for a document that is not an agreement, returns the empty record
+with the warning ``not_an_agreement: ...``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import regex
+
+from samverkan_extract.document import Document
+from samverkan_extract.knowledge import compile_terms, knowledge
+from samverkan_extract.sections import heading_topic
+
+# The warning's stable prefix: a program tells the case by ``startswith(NOT_AN_AGREEMENT)``.
+NOT_AN_AGREEMENT = "not_an_agreement"
+_MESSAGE = "the document does not read as a samverkansöverenskommelse, so nothing was extracted"
+
+_WORD = regex.compile(r"\p{L}+")
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One kind of evidence: how often it was found and what it adds to the score."""
+
+    name: str
+    hits: int
+    points: float
+
+
+@dataclass(frozen=True)
+class Genre:
+    """How agreement-like a document is, and why."""
+
+    score: float
+    threshold: float
+    swedish_share: float | None  # None: too few function words to judge
+    is_swedish: bool
+    signals: dict[str, Signal]
+    other_genres: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # required signals not found
+
+    @property
+    def is_agreement(self) -> bool:
+        return self.is_swedish and not self.missing and self.score >= self.threshold
+
+    def reason(self) -> str:
+        """Why the document is not an agreement, in a few words."""
+        reasons = []
+        if not self.is_swedish:
+            reasons.append(f"the text is not Swedish (Swedish share {self.swedish_share:.2f})")
+        if self.missing:
+            reasons.append(", ".join("no " + _LABELS.get(m, m) for m in self.missing))
+        if self.other_genres:
+            reasons.append("it reads as " + ", ".join(f"a {g}" for g in self.other_genres))
+        if self.score < self.threshold:
+            reasons.append(f"score {self.score:.1f} below {self.threshold:.1f}")
+        return "; ".join(reasons)
+
+    def warning(self) -> str:
+        return f"{NOT_AN_AGREEMENT}: {_MESSAGE} ({self.reason()})"
+
+
+_LABELS = {
+    "agreement": "word naming an agreement (överenskommelse, samverkansavtal ...)",
+    "police": "mention of the police",
+    "municipality": "mention of a kommun",
+    "collaboration": "collaboration vocabulary",
+    "headings": "agreement section headings",
+}
+
+
+@dataclass(frozen=True)
+class _Rules:
+    threshold: float
+    penalty: float
+    required: tuple[str, ...]
+    min_function_words: int
+    min_swedish_share: float
+    swedish: frozenset[str]
+    english: frozenset[str]
+    patterns: dict[str, list[regex.Pattern[str]]]
+    weights: dict[str, tuple[float, int]]  # weight, saturate
+    heading_topics: frozenset[str]
+    other_genres: dict[str, tuple[int, list[regex.Pattern[str]]]]
+
+
+@cache
+def _rules() -> _Rules:
+    spec: dict[str, Any] = knowledge().genre
+    language = spec["language"]
+    patterns: dict[str, list[regex.Pattern[str]]] = {}
+    weights: dict[str, tuple[float, int]] = {}
+    heading_topics: frozenset[str] = frozenset()
+    for name, signal in spec["signals"].items():
+        weights[name] = (float(signal["weight"]), max(1, int(signal["saturate"])))
+        if "topics" in signal:
+            heading_topics = frozenset(signal["topics"])
+            continue
+        found = [compile_terms(signal.get("patterns", []), signal.get("acronyms", []))]
+        if signal.get("municipality_names"):
+            found.append(_municipality_names())
+        patterns[name] = found
+    return _Rules(
+        threshold=float(spec["threshold"]),
+        penalty=float(spec["penalty"]),
+        required=tuple(spec.get("required", ())),
+        min_function_words=int(language["min_function_words"]),
+        min_swedish_share=float(language["min_swedish_share"]),
+        swedish=frozenset(w.casefold() for w in language["swedish"]),
+        english=frozenset(w.casefold() for w in language["english"]),
+        patterns=patterns,
+        weights=weights,
+        heading_topics=heading_topics,
+        other_genres={
+            name: (int(g["min_markers"]), [compile_terms([m]) for m in g["markers"]])
+            for name, g in spec.get("other_genres", {}).items()
+        },
+    )
+
+
+def _municipality_names() -> regex.Pattern[str]:
+    """Every written form of every municipality in the reference table, as written."""
+    forms = [regex.escape(form) for form, _ in knowledge().municipality_forms()]
+    return regex.compile(rf"(?<![\w-])(?:{'|'.join(forms)})(?![\w-])")
+
+
+def swedish_share(text: str) -> tuple[float | None, int]:
+    """The share of Swedish among the Swedish and English function words, and their count."""
+    rules = _rules()
+    sv = en = 0
+    for m in _WORD.finditer(text):
+        word = m.group().casefold()
+        if word in rules.swedish:
+            sv += 1
+        elif word in rules.english:
+            en += 1
+    total = sv + en
+    return (sv / total if total else None), total
+
+
+def assess(document: Document) -> Genre:
+    """Score how agreement-like ``document`` is."""
+    rules = _rules()
+    text = document.text
+    signals: dict[str, Signal] = {}
+    for name, (weight, saturate) in rules.weights.items():
+        if name in rules.patterns:
+            hits = sum(len(p.findall(text)) for p in rules.patterns[name])
+        else:
+            hits = len(_heading_topics(document) & rules.heading_topics)
+        signals[name] = Signal(name, hits, weight * min(hits, saturate) / saturate)
+    others = [
+        name
+        for name, (least, markers) in rules.other_genres.items()
+        if sum(1 for m in markers if m.search(text)) >= least
+    ]
+    score = sum(s.points for s in signals.values()) - rules.penalty * len(others)
+    share, counted = swedish_share(text)
+    is_swedish = (
+        share is None or counted < rules.min_function_words or share >= rules.min_swedish_share
+    )
+    return Genre(
+        score=round(score, 3),
+        threshold=rules.threshold,
+        swedish_share=share,
+        is_swedish=is_swedish,
+        signals=signals,
+        other_genres=others,
+        missing=[r for r in rules.required if r in signals and signals[r].hits == 0],
+    )
+
+
+def _heading_topics(document: Document) -> set[str]:
+    topics = set()
+    for block in document.blocks:
+        if block.kind == "heading":
+            topic = heading_topic(document.block_text(block))
+            if topic is not None:
+                topics.add(topic)
+    return topics
