@@ -25,6 +25,7 @@ from samverkan_extract.schema import Signatory
 # A signature block's lines are short: longer lines are prose.
 MAX_LINE = 80
 MAX_WORDS = 8
+MAX_LINES = 24  # blocks side by side flattened into one block of short lines
 SIGNATURE_KINDS = ("paragraph", "table_cell", "signature", "heading")
 PARTY_LETTERS = regex.compile(r"\s*\((?:[A-ZÅÄÖ]{1,3}|[A-ZÅÄÖ][a-zåäö]{1,2})\)\s*$")
 _NAME_TOKEN = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|\p{Lu}\.)"
@@ -104,7 +105,7 @@ def _signature_like(ctx: Context, block: Block) -> bool:
 
         return heading_topic(text) == "signatures" or names_person(text)
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    return len(lines) <= 10 and all(
+    return len(lines) <= MAX_LINES and all(
         len(ln) <= MAX_LINE and len(ln.split()) <= MAX_WORDS for ln in lines
     )
 

@@ -35,6 +35,7 @@ import regex
 
 from samverkan_extract.document import BBox, Document, DocumentBuilder, clean_line, join_lines
 from samverkan_extract.errors import InputError
+from samverkan_extract.knowledge import knowledge
 from samverkan_extract.readers.common import file_sha256, is_page_number
 from samverkan_extract.readers.ocr import BULLET_TOKENS
 
@@ -834,9 +835,19 @@ def side_by_side_run(ylines: list[_YLine], i: int) -> ColumnRun | None:
     else:
         lines = ylines[i:j]
         columns = by_starts  # type: ignore[assignment]
-    if sum(_filled(c) >= 2 for c in columns) < 2:
+    if sum(_filled(c) >= 2 for c in columns) < 2 or _marker_column(columns):
         return None
     return ColumnRun(lines, starts, columns)
+
+
+def _marker_column(columns: list[list[list[Word]]]) -> bool:
+    """A first column of bullets or item numbers only: a list, not columns."""
+    firsts = [cols[0] for cols in columns if cols and cols[0]]
+    return bool(firsts) and all(
+        len(ws) == 1
+        and any(p.match(ws[0].text) for p in (_BULLET_WORD, _DASH_WORD, _NUMBER_WORD))
+        for ws in firsts
+    )
 
 
 def _filled(cols: list[list[Word]]) -> int:
@@ -877,8 +888,7 @@ class PageLayout:
         lo = min(f.x0 for f in all_frags)
         hi = max(f.x1 for f in all_frags)
         gutters = self.gutters if self.gutters is not None else page_gutters(frags)
-        if not gutters:  # a page short of text still has the document's margins
-            hi = max(hi, self.stats.right_edge)
+        hi = max(hi, self.stats.right_edge)  # a page short of text keeps the margins
         lines = content.lines + [[tf] for tf in table_frags if tf is not None]
         for x0, x1, region in page_regions(lines, gutters, lo, hi):
             self.region(region, x0, x1)
@@ -1076,7 +1086,15 @@ class PageLayout:
             )
             return same and len(unit.lines) < 4
         if hkey is not None:
-            return False
+            # a bold list item's next line is bold too: it goes on with the item
+            last = unit.last_line
+            return (
+                unit.kind == "list_item"
+                and last is not None
+                and last.bold == line.bold
+                and abs(line.size - unit.size) <= 1.0
+                and line.x0 >= unit.text_x0 - 3
+            )
         if abs(line.size - unit.size) > 1.0:
             return False
         if unit.kind == "list_item":
@@ -1324,12 +1342,28 @@ def _join_across_pages(units: list[Unit], page_units: list[Unit]) -> list[Unit]:
 
 
 def soft_wrap(prev: Line, line: Line, left: float, right: float) -> bool:
-    """Whether the break between two lines is a wrap: the line above fills most of the
-    column and the next line's first word would not have fitted at its end."""
+    """Whether the break between two lines is a wrap: the next line's first word would
+    not have fitted at the end of the line above, and that line either fills the column
+    (justified text) or fills most of it with the next line going on in lower case or
+    after a word that cannot end a line ("mellan", a comma). A short line followed by a capitalised one ("Kommunpolis Nord" over "Lokalpolisområde
+    Syd") is two lines of a list or a signature, not a wrap."""
     first = line.words[0]
-    if prev.x1 - left < 0.6 * (right - left):
+    filled = (prev.x1 - left) / max(1.0, right - left)
+    if filled < 0.6:
+        return False
+    if filled < 0.9 and not first.text[:1].islower() and not _open_ending(prev.text):
         return False
     return prev.x1 + 0.3 * line.size + (first.x1 - first.x0) > right + 1
+
+
+def _open_ending(text: str) -> bool:
+    """A line ending in a comma or a word that needs more after it ("och", "mellan")."""
+    words = text.split()
+    if not words:
+        return False
+    return (
+        text.endswith(",") or words[-1].lower() in knowledge().vocabulary["layout"]["open_endings"]
+    )
 
 
 def cell_lines(lines: list[Line], limit: float) -> list[str]:
