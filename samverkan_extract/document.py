@@ -86,11 +86,15 @@ def clean_line(line: str) -> str:
 LABEL_LINE = regex.compile(r"\p{Lu}[\p{L} ]{0,20}:(?:\s|$)")
 
 
-def join_lines(lines: list[str], *, keep_breaks: bool = False) -> str:
+def join_lines(
+    lines: list[str], *, keep_breaks: bool = False, wrap_width: int | None = None
+) -> str:
     """Join the lines of one block: hyphenation joined, wrapped prose reflowed.
 
     A break after a long line is a wrap (a space); after a short line it is kept, since
     short lines carry layout (a name over a title). ``keep_breaks`` keeps every break.
+    ``wrap_width``, the width the text was wrapped at, sharpens "long": a break is a wrap
+    only where the next word would not have fitted on the line above.
     """
     out = ""
     for line in (clean_line(x) for x in lines):
@@ -107,6 +111,7 @@ def join_lines(lines: list[str], *, keep_breaks: bool = False) -> str:
             or prev_len < PROSE_LINE_LENGTH
             or out[-1] in ".:;!?"
             or LABEL_LINE.match(line)
+            or (wrap_width is not None and prev_len + 1 + len(line.split()[0]) < 0.85 * wrap_width)
         ):
             out += "\n" + line
         else:
@@ -132,6 +137,7 @@ class DocumentBuilder:
         self._length = 0
         self.blocks: list[Block] = []
         self.warnings: list[str] = []
+        self.wrap_width: int | None = None  # the width plain text was wrapped at, if known
 
     def add(
         self,
@@ -146,7 +152,7 @@ class DocumentBuilder:
         row: int | None = None,
         col: int | None = None,
     ) -> Block | None:
-        text = join_lines(lines, keep_breaks=keep_breaks)
+        text = join_lines(lines, keep_breaks=keep_breaks, wrap_width=self.wrap_width)
         if not text:
             return None
         if self._parts:

@@ -112,6 +112,10 @@ PERIODS = [
         "börjar gälla när den undertecknats och gäller till den 31 december 2027.",
         (None, "2027-12-31"),
     ),
+    ("gäller 1 mars–28 februari 2026.", None),  # ends before it starts: no shared year
+    ("gäller 1 januari–31 december 2026.", ("2026-01-01", "2026-12-31")),
+    ("gäller från den 1 maj 2023 och löper ut den 30 april 2026.", ("2023-05-01", "2026-04-30")),
+    ("gäller för 2025, 2026 och 2027.", ("2025-01-01", "2027-12-31")),
 ]
 
 
@@ -120,8 +124,65 @@ def test_period_phrasings(
     tmp_path: Path, phrase: str, expected: tuple[str | None, str | None]
 ) -> None:
     record = agreement(tmp_path, f"Giltighetstid\n\nÖverenskommelsen {phrase}\n")
+    if expected is None:
+        assert record.period is None or record.period.precision == "year"
+        return
     assert record.period is not None
     assert (record.period.start, record.period.end) == expected
+
+
+def test_a_period_counted_from_the_signing_has_no_dates(tmp_path: Path) -> None:
+    body = (
+        "Giltighetstid\n\nÖverenskommelsen gäller i tre år från undertecknandet.\n\n"
+        "Den tidigare överenskommelsen gäller till och med 2025-06-30.\n"
+    )
+    record = agreement(tmp_path, body)
+    assert record.period is None
+    assert any("signing" in w for w in record.warnings)
+
+
+def test_a_party_sentence_in_a_parties_section_of_prose(tmp_path: Path) -> None:
+    body = (
+        "Parter\n\nÖverenskommelsen ingås mellan Piteå kommun (nedan ”kommunen”), Region "
+        "Norrbotten och Polismyndigheten genom lokalpolisområde Piteå (nedan ”polisen”). "
+        "Polisen företräds av chefen för lokalpolisområdet, som ingår i polisområde "
+        "Norrbotten inom polisregion Nord, och har länge samverkat med kommunen.\n"
+    )
+    record = agreement(tmp_path, body)
+    assert [(p.kind, p.municipality_code, p.police_area, p.alias) for p in record.parties] == [
+        ("municipality", "2581", None, "kommunen"),
+        ("other", None, None, None),
+        ("police", None, "Piteå", "polisen"),
+    ]
+
+
+def test_a_party_list_entry_with_its_address_and_short_name(tmp_path: Path) -> None:
+    body = (
+        "Parter\n\n"
+        "- Skellefteå kommun, org.nr 212000-2726, 931 85 Skellefteå, nedan kallad kommunen\n"
+        "- Kriminalvården, frivården Skellefteå, org.nr 202100-0225, nedan kallad "
+        "Kriminalvården\n"
+    )
+    record = agreement(tmp_path, body)
+    assert [(p.kind, p.address, p.alias) for p in record.parties] == [
+        ("municipality", "931 85 Skellefteå", "kommunen"),
+        ("prison_probation", None, "Kriminalvården"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "head,expected",
+    [
+        ("Kommunens diarienummer: KS-2024-00123\n", ["KS-2024-00123"]),
+        ("                                        BUN24/0456\n", ["BUN24/0456"]),
+    ],
+)
+def test_reference_numbers_labelled_or_alone_at_the_head(
+    tmp_path: Path, head: str, expected: list[str]
+) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(head + "\n" + HEAD, encoding="utf-8")
+    assert [r.value for r in extract(path).reference_numbers] == expected
 
 
 SIGNATURES = {
@@ -148,6 +209,21 @@ SIGNATURES = {
     "labels": (
         "För kommunen:\nMaria Lindqvist, Kommunstyrelsens ordförande\nDatum: 2024-12-12\n\n"
         "För polisen:\nJohan Nilsson, Lokalpolisområdeschef\nDatum: 2024-12-12\n"
+    ),
+    "field labels": (
+        "Luleå den 12 december 2024\n\nFör Luleå kommun\n\nUnderskrift: ____________\n"
+        "Namnförtydligande: Maria Lindqvist\nBefattning: Kommunstyrelsens ordförande\n\n"
+        "För Polismyndigheten\n\nUnderskrift: ____________\n"
+        "Namnförtydligande: Johan Nilsson\nBefattning: Lokalpolisområdeschef\n"
+    ),
+    "name and title on lines of a paragraph": (
+        "Luleå den 12 december 2024\n\nMaria Lindqvist, kommunstyrelsens ordförande\n"
+        "Johan Nilsson, lokalpolisområdeschef\n"
+    ),
+    "a table with a date column": (
+        "| Part | Namn | Befattning | Ort och datum |\n|---|---|---|---|\n"
+        "| Luleå kommun | Maria Lindqvist | Kommunstyrelsens ordförande | Luleå 2024-12-12 |\n"
+        "| Polismyndigheten | Johan Nilsson | Lokalpolisområdeschef | Luleå 2024-12-12 |\n"
     ),
 }
 

@@ -23,8 +23,12 @@ REFERENCE_LABEL = regex.compile(
     r"vår\s+beteckning|beteckning|vårt\s+dnr|reg\.?\s*nr|saknr)\.?\s*:?\s*"
 )
 REFERENCE = regex.compile(
-    r"(?<![\w/.])(?:[A-ZÅÄÖ]{1,5}[ -]?)?\d{1,4}(?:[.:]\d{1,6})?/\d{2,6}(?:[.:-]\d{1,6})*(?![\w/])"
+    r"(?<![\w/.])(?:[A-ZÅÄÖ]{1,5}[ -]?)?\d{1,4}(?:[.:]\d{1,6})?[/-]\d{2,6}(?:[.:-]\d{1,6})*"
+    r"(?![\w/])"
 )
+# A reference standing alone on a line at the head of the document, e.g. "KS24/0789".
+LINE = regex.compile(r"[^\n]+")
+LONE_REFERENCE = regex.compile(r"[A-ZÅÄÖ]{1,5}[ -]?\d{1,4}(?:[.:]\d{1,6})?/\d{2,6}")
 # A police reference without a label, e.g. "A084.191/2025".
 POLICE_REFERENCE = regex.compile(r"(?<![\w/.])[A-Z]\d{3}\.\d{3}/\d{4}(?![\w/])")
 
@@ -76,6 +80,11 @@ def extract_reference_numbers(ctx: Context) -> list[Item]:
     for m in POLICE_REFERENCE.finditer(text, 0, head_end):
         value = m.group()
         found.setdefault(value, Item(value=value, evidence=ctx.evidence(m.start(), m.end())))
+    for line in LINE.finditer(text, 0, head_end):
+        start, end = trimmed_span(text, line.start(), line.end())
+        if LONE_REFERENCE.fullmatch(text, start, end):
+            value = text[start:end]
+            found.setdefault(value, Item(value=value, evidence=ctx.evidence(start, end)))
     return list(found.values())
 
 

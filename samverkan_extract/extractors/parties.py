@@ -22,13 +22,13 @@ ORG_NUMBER = regex.compile(r"(?<!\d)(\d{6})\s?[-–]?\s?(\d{4})(?!\d)")
 ALIAS = regex.compile(
     r"""(?x)
     (?:nedan|hädanefter|i\s+det\s+följande)\s+(?:kallad|kallat|benämnd|benämnt|kallas|benämns)?\s*
-        [“”"'«»]?(?P<a>\p{Lu}[\p{L}-]+(?:\s\p{Lu}[\p{L}-]+)?)[“”"'«»]?
+        [“”"'«»]?(?P<a>\p{L}[\p{L}-]+(?:\s\p{Lu}[\p{L}-]+)?)[“”"'«»]?
   | [“”"«](?P<b>\p{Lu}[\p{L}-]+(?:\s[\p{L}-]+){0,2})[“”"»]
     """
 )
 ADDRESS = regex.compile(
-    r"(?:Box\s+\d+|\p{Lu}[\p{L}.-]*(?:\s+\p{L}[\p{L}.-]*){0,3}\s+\d+\s?[A-Za-z]?)"
-    r"\s*,?\s*\d{3}\s?\d{2}\s+\p{Lu}[\p{L}-]+(?:\s\p{Lu}[\p{L}-]+)?"
+    r"(?:(?:Box\s+\d+|\p{Lu}[\p{L}.-]*(?:\s+\p{L}[\p{L}.-]*){0,3}\s+\d+\s?[A-Za-z]?)\s*,?\s*)?"
+    r"(?<![\d-])\d{3}\s?\d{2}(?![\d-])\s+\p{Lu}[\p{L}-]+(?:\s\p{Lu}[\p{L}-]+)?"
 )
 # Where a party's name ends and the facts about it begin.
 NAME_END = regex.compile(
@@ -65,6 +65,12 @@ PARTY_SENTENCE = regex.compile(
     r"\s+(?:\w+\s+){0,2}mellan\b|\bparter(?:na)?\s+(?:i\s+\w+\s+\w+\s+)?är\b"
 )
 QUOTES = "“”\"'«»„"
+# What stands before a name that is no party of its own: a short name being given, or
+# the post code of an address.
+NOT_A_PARTY_BEFORE = regex.compile(
+    r"(?i)(?:\b(?:nedan|hädanefter)\s+(?:kallad|kallat|benämnd|benämnt|kallas|benämns)?"
+    r"|\b\d{3}\s?\d{2})\s*$"
+)
 
 
 @dataclass
@@ -176,6 +182,8 @@ def find_mentions(ctx: Context, start: int, end: int, *, others: bool) -> list[M
             continue
         if text[mention.start - 1 : mention.start] in QUOTES:
             continue  # a short name being defined: «"Kriminalvården"»
+        if NOT_A_PARTY_BEFORE.search(text, max(0, mention.start - 30), mention.start):
+            continue  # "nedan kallad Kriminalvården", "651 84 Karlstad"
         prev = kept[-1] if kept else None
         if (
             prev is not None
@@ -225,9 +233,20 @@ def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
                 continue
             pos = b.start
             for line in ctx.text[b.start : b.end].split("\n"):
-                if len(line) <= 300:
+                if len(line) <= 150:
                     entries.append((pos, pos + len(line)))
+                else:  # prose: a sentence at a time
+                    entries += [
+                        (max(pos, s.start_char), min(pos + len(line), s.end_char))
+                        for s in ctx.sentences(pos, pos + len(line))
+                    ]
                 pos += len(line) + 1
+    # the sentence that says who the agreement is between names them all
+    for s, e in entries:
+        if PARTY_SENTENCE.search(ctx.text, s, e):
+            mentions = find_mentions(ctx, s, e, others=True)
+            if len(mentions) > 1:
+                return _parties_from(ctx, mentions, e)
     parties = []
     sentence = ctx.kb.pattern("parties", "sentence")
     for s, e in entries:

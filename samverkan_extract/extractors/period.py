@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import regex
 
-from samverkan_extract.dates import DateMatch, add_years, find_dates, find_year_ranges, number_word
+from samverkan_extract.dates import (
+    _MONTH,
+    MONTHS,
+    DateMatch,
+    add_years,
+    find_dates,
+    find_year_ranges,
+    number_word,
+)
 from samverkan_extract.extractors.context import Context
 from samverkan_extract.schema import Period
 
@@ -13,7 +23,8 @@ PERIOD_WORDS = regex.compile(
     r"\båren\b|börjar|träder\s+i\s+kraft|sträcker\s+sig|omfattar\s+åren|avser\s+åren"
 )
 CONNECTOR = regex.compile(
-    r"(?i)^\s*(?:,\s*)?(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|till|fram\s+till|[-–—]|och\s+"
+    r"(?i)^\s*(?:,\s*)?(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|till|fram\s+till|[-–—]|"
+    r"och\s+(?:löper\s+ut|upphör\s+att\s+gälla|upphör|gäller\s+t\.?\s?o\.?\s?m\.?)|och\s+"
     r"(?:gäller\s+|löper\s+)?(?:fram\s+)?till(?:\s+och\s+med)?|samt\s+till|intill|through)\s*"
     r"(?:den\s+)?$"
 )
@@ -24,7 +35,25 @@ BETWEEN = regex.compile(r"(?i)mellan\s+(?:den\s+)?$")
 AND = regex.compile(r"(?i)\s*och\s+(?:den\s+)?")
 # "gäller till och med den 31 december 2027" with no start date: an end only.
 UNTIL = regex.compile(
-    r"(?i)(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|fram\s+till|till)\s+(?:den\s+)?$"
+    r"(?i)(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|fram\s+till|till|löper\s+ut|upphör)\s+"
+    r"(?:den\s+)?$"
+)
+# "1 januari–31 december 2025": the first date takes the year written after the second.
+SHARED_YEAR = regex.compile(
+    rf"(?i)\b(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH})\.?\s*"
+    r"(?:[-–—]|till(?:\s+och\s+med)?|t\.?\s?o\.?\s?m\.?)\s*(?:den\s+)?"
+    rf"(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH})\.?\s+(?P<y>\d{{4}})\b"
+)
+# "gäller för 2024, 2025 och 2026": the years listed one by one.
+YEAR_LIST = regex.compile(
+    r"\b(?P<years>(?:19|20)\d\d(?:\s*,\s*(?:19|20)\d\d)*)\s*,?\s*(?:och|samt)\s+"
+    r"(?P<last>(?:19|20)\d\d)\b"
+)
+# "gäller i två år från undertecknandet": counted from a signing date the text does
+# not give, so there are no dates to report.
+FROM_SIGNING = regex.compile(
+    r"(?i)^\s*(?:räknat\s+)?från\s+(?:och\s+med\s+)?(?:den\s+dag\s+)?(?:då\s+)?"
+    r"(?:undertecknande\w*|underteckna\w*|underskrift\w*|det\s+att|att\s+den\s+underteckn\w*)"
 )
 DURATION = regex.compile(
     r"(?i)(?:i|under|för|på)\s+(?:en\s+period\s+(?:av|om)\s+)?(?P<n>\d+|\w+)\s+år\b|"
@@ -40,7 +69,14 @@ def extract_period(ctx: Context) -> Period | None:
         (s.start_char, s.end_char) for s in ctx.sentences(0, limit) if PERIOD_WORDS.search(s.text)
     ]
     for start, end in places:
-        period = _date_range(ctx, start, end) or _open_or_duration(ctx, start, end)
+        if _from_signing(ctx, start, end):
+            ctx.warnings.append("period runs from the signing, which gives no dates")
+            return None
+        period = (
+            _shared_year(ctx, start, end)
+            or _date_range(ctx, start, end)
+            or _open_or_duration(ctx, start, end)
+        )
         if period:
             return period
     title = ctx.document.blocks[:12]
@@ -120,11 +156,37 @@ def _open_or_duration(ctx: Context, start: int, end: int) -> Period | None:
     return None
 
 
+def _from_signing(ctx: Context, start: int, end: int) -> bool:
+    text = ctx.text[start:end]
+    return any(FROM_SIGNING.match(text[m.end() :]) for m in DURATION.finditer(text))
+
+
+def _shared_year(ctx: Context, start: int, end: int) -> Period | None:
+    m = SHARED_YEAR.search(ctx.text[start:end])
+    if not m:
+        return None
+    try:
+        year = int(m.group("y"))
+        first = dt.date(year, MONTHS[m.group("m1").lower()], int(m.group("d1")))
+        last = dt.date(year, MONTHS[m.group("m2").lower()], int(m.group("d2")))
+    except (KeyError, ValueError):
+        return None
+    if last < first:
+        return None
+    return Period(
+        start=first.isoformat(),
+        end=last.isoformat(),
+        precision="day",
+        evidence=ctx.evidence(start + m.start(), start + m.end()),
+    )
+
+
 def _year_range(ctx: Context, start: int, end: int) -> Period | None:
     ranges = find_year_ranges(ctx.text[start:end], start)
+    ranges += _year_lists(ctx.text[start:end], start)
     if not ranges:
         return None
-    s, e, a, b = ranges[0]
+    s, e, a, b = min(ranges)
     return Period(
         start=f"{a}-01-01", end=f"{b}-12-31", precision="year", evidence=ctx.evidence(s, e)
     )
@@ -138,3 +200,13 @@ def _period(ctx: Context, a: DateMatch, b: DateMatch, start: int, end: int) -> P
         precision=precision,
         evidence=ctx.evidence(start, end),
     )
+
+
+def _year_lists(text: str, offset: int) -> list[tuple[int, int, int, int]]:
+    """Consecutive years listed one by one, as (start, end, first, last)."""
+    out = []
+    for m in YEAR_LIST.finditer(text):
+        years = [int(y) for y in regex.findall(r"\d{4}", m.group(0))]
+        if len(years) >= 2 and all(b == a + 1 for a, b in zip(years, years[1:], strict=False)):
+            out.append((m.start() + offset, m.end() + offset, years[0], years[-1]))
+    return out

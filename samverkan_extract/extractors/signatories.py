@@ -39,6 +39,7 @@ def _patterns() -> dict[str, regex.Pattern[str]]:
         "role": compile_terms(vocab["signatures"]["role_words"]),
         "org": compile_terms(vocab["signatures"]["org_words"]),
         "placeholder": compile_terms(vocab["signatures"]["placeholders"]),
+        "label": regex.compile(rf"(?i)^(?:{'|'.join(vocab['signatures']['field_labels'])})\s*:\s*"),
         "name": regex.compile(
             rf"^{_NAME_TOKEN}(?:\s+(?:(?:{particles})\s+)?{_NAME_TOKEN}){{1,3}}$"
         ),
@@ -63,6 +64,7 @@ class Line:
     block: int
     kind: str = ""
     col: int | None = None  # the table column, for blocks laid side by side in a table
+    row: int | None = None  # the table row
 
 
 @dataclass
@@ -103,7 +105,13 @@ def _signature_like(ctx: Context, block: Block) -> bool:
     if block.kind == "heading":
         from samverkan_extract.sections import heading_topic
 
-        return heading_topic(text) == "signatures" or names_person(text)
+        # "För X kommun" and "Ort den 1 mars 2024" set as headings open a signature
+        return (
+            heading_topic(text) == "signatures"
+            or names_person(text)
+            or (text.startswith("För ") and _patterns()["org"].search(text) is not None)
+            or (bool(find_dates(text)) and len(text.split()) <= 8)
+        )
     lines = [ln for ln in text.split("\n") if ln.strip()]
     return len(lines) <= MAX_LINES and all(
         len(ln) <= MAX_LINE and len(ln.split()) <= MAX_WORDS for ln in lines
@@ -121,8 +129,11 @@ def find_signature_zone(ctx: Context) -> int:
         while i >= 0 and _signature_like(ctx, blocks[i]):
             i -= 1
         run = blocks[i + 1 : end + 1]
+        label = _patterns()["label"]
         if run and any(
-            names_person(ln) for b in run for ln in ctx.document.block_text(b).split("\n")
+            names_person(label.sub("", ln.strip()))
+            for b in run
+            for ln in ctx.document.block_text(b).split("\n")
         ):
             return run[0].start
         if len(blocks) - i > 80:
@@ -150,6 +161,21 @@ def _zone_lines(ctx: Context, start: int) -> list[Line]:
     return lines
 
 
+def _strip_labels(lines: list[Line]) -> list[Line]:
+    """ "Namnförtydligande: Anna Berg", "Befattning: Kommundirektör": the value only."""
+    labels = _patterns()["label"]
+    out: list[Line] = []
+    for line in lines:
+        m = labels.match(line.text)
+        if m and line.text[m.end() :].strip():
+            rest = line.text[m.end() :]
+            s = line.start + m.end() + (len(rest) - len(rest.lstrip()))
+            out.append(Line(rest.strip(), s, line.end, line.block, col=line.col, row=line.row))
+        else:
+            out.append(line)
+    return out
+
+
 def _split_commas(lines: list[Line]) -> list[Line]:
     """ "Anna Berg, kommundirektör, X kommun": a name, then its title and organisation."""
     out: list[Line] = []
@@ -163,7 +189,9 @@ def _split_commas(lines: list[Line]) -> list[Line]:
             stripped = part.strip()
             if stripped:
                 s = pos + part.index(stripped)
-                out.append(Line(stripped, s, s + len(stripped), line.block, col=line.col))
+                out.append(
+                    Line(stripped, s, s + len(stripped), line.block, col=line.col, row=line.row)
+                )
             pos += len(part) + 1
     return out
 
@@ -186,11 +214,12 @@ def _table_order(ctx: Context, cells: list[Block]) -> list[Block]:
 def _lines_of(ctx: Context, block: Block, number: int) -> list[Line]:
     out, pos = [], block.start
     col = block.col if block.kind == "table_cell" else None
+    row = block.row if block.kind == "table_cell" else None
     for raw in ctx.text[block.start : block.end].split("\n"):
         stripped = raw.strip()
         if stripped:
             s = pos + raw.index(stripped)
-            out.append(Line(stripped, s, s + len(stripped), number, col=col))
+            out.append(Line(stripped, s, s + len(stripped), number, col=col, row=row))
         pos += len(raw) + 1
     return out
 
@@ -292,7 +321,7 @@ def extract_signatories(ctx: Context) -> list[Signatory]:
     zone = ctx.signature_zone_start
     if zone >= len(ctx.text):
         return []
-    lines = _split_commas(_zone_lines(ctx, zone))
+    lines = _split_commas(_strip_labels(_zone_lines(ctx, zone)))
     for line in lines:
         line.kind = _classify(line)
     lines = _transpose_flattened(_join_broken_titles(lines))
@@ -328,6 +357,12 @@ def _own_date(person: Person, line: Line) -> bool:
     """A date under a person, in the person's block or table column, is that person's."""
     if person.name.block == line.block:
         return not person.date_from_block
+    if (
+        line.row is not None
+        and line.row == person.name.row
+        and line.block // 1000 == person.name.block // 1000
+    ):
+        return not person.date_from_block  # a date cell in the person's table row
     same_column = line.col is not None and line.col == person.name.col
     return same_column and not person.date_from_block and person.date is None
 

@@ -147,6 +147,7 @@ def read_text(path: Path, fmt: str) -> Document:
     builder = DocumentBuilder(str(path), fmt, file_sha256(data))
     builder.warnings.extend(warnings)
     lines = _drop_running_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    builder.wrap_width = wrap_width(lines)
     paras = _run_in_headings(_guess_headings(_paragraphs(lines)))
     table_no = 0
     for para in paras:
@@ -170,6 +171,15 @@ def read_text(path: Path, fmt: str) -> Document:
     if not builder.blocks:
         raise InputError(path, "no text in file")
     return builder.build()
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width the text was wrapped at: nearly all lines are at most this long. A text
+    with a paragraph on each line gives a width no short line comes near."""
+    lengths = sorted(len(x.strip()) for x in lines if x.strip())
+    if len(lengths) < 10:
+        return None
+    return lengths[int(0.95 * (len(lengths) - 1))]
 
 
 def _drop_running_lines(lines: list[str]) -> list[str]:
