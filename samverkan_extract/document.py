@@ -42,6 +42,7 @@ class Block:
     table: int | None = None
     row: int | None = None
     col: int | None = None
+    depth: int = 0  # a list item's nesting: 0 for the outer list, 1 for items under it
 
 
 @dataclass
@@ -151,6 +152,7 @@ class DocumentBuilder:
         table: int | None = None,
         row: int | None = None,
         col: int | None = None,
+        depth: int = 0,
     ) -> Block | None:
         text = join_lines(lines, keep_breaks=keep_breaks, wrap_width=self.wrap_width)
         if not text:
@@ -159,7 +161,7 @@ class DocumentBuilder:
             self._parts.append(BLOCK_SEPARATOR)
             self._length += len(BLOCK_SEPARATOR)
         block = Block(
-            kind, self._length, self._length + len(text), page, bbox, level, table, row, col
+            kind, self._length, self._length + len(text), page, bbox, level, table, row, col, depth
         )
         self._parts.append(text)
         self._length += len(text)

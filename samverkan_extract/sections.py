@@ -69,7 +69,35 @@ def find_sections(document: Document) -> list[Section]:
         if topics[i] in REGION_TOPICS:
             end = _region_end(headings, topics, i, end)
         sections.append(Section(h, topics[i], h.start, h.end, _trim(document, end), level))
-    return sections
+    return sections + _label_sections(document)
+
+
+# A paragraph that opens with its topic as a label: "Giltighetstid: Avtalet gäller ...",
+# "PRIORITERINGAR. Under perioden ...".
+RUN_IN_LABEL = regex.compile(
+    r"(?P<label>\p{Lu}[\p{L}-]*(?:[ ]\p{L}[\p{L}-]*){0,3}):[ \t]+\S"
+    r"|(?P<upper>\p{Lu}[\p{Lu}-]+(?:[ ]\p{Lu}[\p{Lu}-]+){0,3})\.[ \t]+\p{Lu}"
+)
+
+
+def _label_sections(document: Document) -> list[Section]:
+    """Sections opened by a run-in label: the label's paragraph and what follows it, up
+    to the next heading or labelled paragraph."""
+    starts: list[tuple[Block, str | None, int]] = []
+    for b in document.blocks:
+        if b.kind == "heading":
+            starts.append((b, None, b.start))
+        elif b.kind == "paragraph" and (m := RUN_IN_LABEL.match(document.text, b.start, b.end)):
+            label = m.group("label") or m.group("upper")
+            body = b.start + len(label) + 1
+            starts.append((b, heading_topic(label), body))
+    out = []
+    for i, (block, topic, body) in enumerate(starts):
+        if topic is None or block.kind == "heading":
+            continue
+        end = starts[i + 1][0].start if i + 1 < len(starts) else len(document.text)
+        out.append(Section(block, topic, block.start, body, _trim(document, end), LABEL_LEVEL))
+    return out
 
 
 def _numbering(document: Document, heading: Block) -> tuple[str, int] | None:

@@ -281,3 +281,45 @@ def test_run_in_headings_name_forums_and_priority_areas(tmp_path: Path) -> None:
         ("Trygghet i Centrum", ["public_space_safety"])
     ]
     assert [(f.type, f.meetings_per_year) for f in record.forums] == [("working_group", 6)]
+
+
+PRIORITY_LAYOUTS = {
+    "run-in label over a list": (
+        "Prioriterade områden: Parterna prioriterar följande under perioden:\n\n"
+        "- Narkotika bland unga\n- Våld i nära relationer\n\n"
+        "Samverkansformer: Samverkan sker i styrgruppen.\n"
+    ),
+    "nested points are not areas": (
+        "Prioriterade områden\n\n1. Narkotika bland unga\n   - langning vid skolor\n"
+        "   - missbruk bland unga vuxna\n2. Våld i nära relationer\n"
+        "   - stöd till barn som bevittnat våld\n"
+    ),
+    "counted off in prose": (
+        "PRIORITERINGAR. Parterna ska arbeta med två områden. Det första är narkotika bland "
+        "unga, där skolan är en viktig arena. Det andra området är våld i nära relationer, "
+        "med fokus på stöd till barnen.\n"
+    ),
+    "named, then explained after a dash": (
+        "Prioriterade områden\n\n- Narkotika bland unga – att upptäcka och stödja barn och "
+        "unga tidigt\n- Våld i nära relationer – att stödja den som utsatts\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", list(PRIORITY_LAYOUTS))
+def test_priority_layouts(tmp_path: Path, layout: str) -> None:
+    record = agreement(tmp_path, PRIORITY_LAYOUTS[layout])
+    got = [(a.text.casefold(), a.categories) for a in record.priority_areas]
+    assert got == [
+        ("narkotika bland unga", ["youth_crime", "drugs"]),
+        ("våld i nära relationer", ["domestic_violence"]),
+    ]
+
+
+def test_safety_in_a_named_place_is_public_space_safety(tmp_path: Path) -> None:
+    body = "Prioriterade områden\n\n- Trygghet kring Stortorget\n- Otrygghet i Norrby\n"
+    record = agreement(tmp_path, body)
+    assert [a.categories for a in record.priority_areas] == [
+        ["public_space_safety"],
+        ["public_space_safety"],
+    ]

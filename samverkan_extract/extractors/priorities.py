@@ -18,6 +18,9 @@ ENUMERATION = regex.compile(r"\s*(?:,|;|\boch\b|\bsamt\b|\bsåväl\b|\bsom\b)\s*
 # An area heading longer than this is a sentence; it is read as prose instead.
 AREA_MAX = 250
 HEADING_NUMBER = regex.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|§\s*\d+|[a-z]\))\s+")
+# An area named, then explained after a dash: "Välfärdsbrott – att förhindra att ...".
+LEAD = regex.compile(r"(?P<lead>[^\n–—:]{3,80}?)\s+[–—]\s+\S")
+COUNTED_OFF = regex.compile(r"(?i)\s*(?:det|den)\s+(?P<ordinal>\w+)\s+(?:\w+\s+)?är\s+")
 # What the text gives as examples of an area ("brott mot särskilt utsatta som våld i nära
 # relation, ..."): their categories are the area's too.
 EXAMPLES = regex.compile(
@@ -63,6 +66,8 @@ def _from_section(ctx: Context, start: int, end: int) -> list[PriorityArea]:
 
 def _from_items(ctx: Context, items: list[Block]) -> list[PriorityArea]:
     """List entries, or a table's first column (its other columns describe the area)."""
+    outer = min((b.depth for b in items if b.kind == "list_item"), default=0)
+    items = [b for b in items if b.kind != "list_item" or b.depth == outer]  # not sub-points
     cells = [b for b in items if b.kind == "table_cell"]
     if cells:
         first_col = [b for b in cells if (b.col or 0) == 0 and (b.row or 0) > 0]
@@ -80,6 +85,9 @@ def _area(
     start, end = trimmed_span(text, start, end)
     if end <= start or end - start > AREA_MAX:
         return None
+    lead = LEAD.match(text, start, end)
+    if lead and categories_of(ctx, text, start, start + len(lead.group("lead"))):
+        end = start + len(lead.group("lead"))  # "Välfärdsbrott – att förhindra ...": the name
     cats = categories_of(ctx, text, start, end)
     examples = EXAMPLES.search(text, end, min(body_end, _sentence_end(text, end, body_end)))
     if examples:
@@ -112,7 +120,17 @@ def _sentence_end(text: str, start: int, limit: int) -> int:
 def _from_prose(ctx: Context, start: int, end: int, *, need_verb: bool) -> list[PriorityArea]:
     """Areas named in running text: each enumerated phrase with a category is an area."""
     areas: list[PriorityArea] = []
+    ordinal = ctx.kb.pattern("enumeration", "ordinals")
     for sent in ctx.sentences(start, end):
+        counted = COUNTED_OFF.match(sent.text)
+        if counted and ordinal.fullmatch(counted.group("ordinal")):
+            # "Det andra är narkotika, där ...": the area runs to the first comma
+            a = sent.start_char + counted.end()
+            comma = ctx.text.find(",", a, sent.end_char)
+            b = comma if comma >= 0 else _sentence_end(ctx.text, a, sent.end_char) - 1
+            if area := _area(ctx, a, b, b, other_ok=False):
+                areas.append(area)
+            continue
         if need_verb and not PRIORITISE.search(sent.text):
             continue
         if not categories_of(ctx, ctx.text, sent.start_char, sent.end_char):

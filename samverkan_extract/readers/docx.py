@@ -71,6 +71,7 @@ class Pending:
     table: int | None = None
     row: int | None = None
     col: int | None = None
+    depth: int = 0
 
 
 # --- Opening --------------------------------------------------------------------------
@@ -158,6 +159,7 @@ def read_docx(path: Path) -> Document:
             table=pending.table,
             row=pending.row,
             col=pending.col,
+            depth=pending.depth,
         )
     if not any(b.kind not in ("header", "footer") for b in builder.blocks):
         raise InputError(path, "no text in file")
@@ -230,6 +232,7 @@ class DocxReader:
             return Pending("heading", [text], level=level)
         num = _num_pr(p)
         numbered = None
+        depth = int(num[1]) if num is not None and num[1].isdigit() else 0
         if num is not None:
             num_id, ilvl = num
             if num_id != "0":
@@ -241,7 +244,7 @@ class DocxReader:
             name = self.styles[style_id].name.lower()
             numbered = "number" in name or "numrerad" in name
         if numbered is not None:
-            return Pending("list_item", lines, level=1 if numbered else 0)
+            return Pending("list_item", lines, level=1 if numbered else 0, depth=depth)
         if m := _BULLET_TEXT.match(lines[0]):
             return Pending("list_item", [m.group(1), *lines[1:]])
         if bold and len(lines) == 1 and _short_heading(text):

@@ -161,6 +161,7 @@ class Unit:
     left: float = 0.0  # and its left edge
     boxes: list[BBox] = field(default_factory=list)  # each line's box
     last_line: Line | None = None
+    depth: int = 0  # a list item set in under the item before
 
 
 @dataclass(eq=False)
@@ -844,8 +845,7 @@ def _marker_column(columns: list[list[list[Word]]]) -> bool:
     """A first column of bullets or item numbers only: a list, not columns."""
     firsts = [cols[0] for cols in columns if cols and cols[0]]
     return bool(firsts) and all(
-        len(ws) == 1
-        and any(p.match(ws[0].text) for p in (_BULLET_WORD, _DASH_WORD, _NUMBER_WORD))
+        len(ws) == 1 and any(p.match(ws[0].text) for p in (_BULLET_WORD, _DASH_WORD, _NUMBER_WORD))
         for ws in firsts
     )
 
@@ -1280,6 +1280,7 @@ def layout_document(contents: list[PageContent], builder: DocumentBuilder) -> No
         page_units = PageLayout(content, stats, counter, page_gutter).run()
         units = _join_across_pages(units, page_units)
     _heading_levels(units)
+    _list_depths(units)
     for lines in headers:
         builder.add("header", lines, page=1)
     for u in units:
@@ -1296,6 +1297,7 @@ def layout_document(contents: list[PageContent], builder: DocumentBuilder) -> No
             table=u.table,
             row=u.row,
             col=u.col,
+            depth=u.depth,
         )
     for lines in footers:
         builder.add("footer", lines, page=contents[-1].number if contents else None)
@@ -1400,6 +1402,22 @@ def cell_lines(lines: list[Line], limit: float) -> list[str]:
         out.append(text)
         prev = line
     return out
+
+
+def _list_depths(units: list[Unit]) -> None:
+    """A list item whose marker stands further right than the list's first is nested."""
+    indents: list[float] = []
+    for u in units:
+        if u.kind != "list_item":
+            indents = []
+            continue
+        x0 = u.bbox[0]
+        indents = indents or [x0]
+        while len(indents) > 1 and x0 < indents[-1] - 3:
+            indents.pop()
+        if x0 > indents[-1] + 6:
+            indents.append(x0)
+        u.depth = len(indents) - 1
 
 
 def _heading_levels(units: list[Unit]) -> None:

@@ -139,6 +139,7 @@ class _Para:
     level: int = 0
     explicit: bool = False  # a heading marked as such (Markdown), not guessed
     rows: list[list[str]] | None = None
+    depth: int = 0  # a list item indented under the one before
 
 
 def read_text(path: Path, fmt: str) -> Document:
@@ -167,7 +168,7 @@ def read_text(path: Path, fmt: str) -> Document:
             builder.add("header", para.lines)
         else:
             kind = para.kind if para.kind in ("heading", "list_item") else "paragraph"
-            builder.add(kind, para.lines, level=para.level)  # type: ignore[arg-type]
+            builder.add(kind, para.lines, level=para.level, depth=para.depth)  # type: ignore[arg-type]
     if not builder.blocks:
         raise InputError(path, "no text in file")
     return builder.build()
@@ -273,6 +274,7 @@ def _column_rows(members: list[str]) -> list[list[str]]:
 def _paragraphs(lines: list[str]) -> list[_Para]:
     """Group lines into paragraphs, headings, list items and tables, markup stripped."""
     paras: list[_Para] = []
+    list_indents: list[int] = [0]  # indents of the open list levels
     current: _Para | None = None
     table: list[list[str]] = []
     column_runs = _column_runs(lines)
@@ -330,7 +332,16 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
         m = _BULLET.match(line) or _NUMBERED.match(line)
         if m:
             close()
+            indent = len(line) - len(line.lstrip(" \t"))
+            prev = paras[-1] if paras else None
+            if prev is None or prev.kind != "list_item":
+                list_indents = [indent]
+            while len(list_indents) > 1 and indent < list_indents[-1]:
+                list_indents.pop()
+            if indent > list_indents[-1]:
+                list_indents.append(indent)
             current = _Para("list_item", [strip_inline_markup(m.group(1))])
+            current.depth = len(list_indents) - 1
             current.level = 1 if _NUMBERED.match(line) else 0
             current.rows = [[line.strip()]]  # keep the raw marker for heading guesses
             continue
