@@ -86,6 +86,22 @@ class DateMatch:
         return dt.date(parts[0], month, calendar.monthrange(parts[0], month)[1])
 
 
+def lookup_word(table: dict[str, int], word: str) -> int | None:
+    """The entry for a word that a case-insensitive pattern matched.
+
+    ``str.lower`` is not how a pattern ignores case: "ſ" (long s) matches "s" and "İ"
+    matches "i", yet neither lowers to them. Such a word is looked up the way the
+    pattern matched it.
+    """
+    value = table.get(word.lower())
+    if value is not None:
+        return value
+    for key, value in table.items():
+        if regex.fullmatch(regex.escape(key), word, regex.I):
+            return value
+    return None
+
+
 def _valid(y: int, m: int, d: int) -> bool:
     try:
         dt.date(y, m, d)
@@ -100,7 +116,8 @@ def find_dates(text: str, offset: int = 0) -> list[DateMatch]:
     for m in DATE.finditer(text):
         start, end = m.start() + offset, m.end() + offset
         if m.group("iso"):
-            y, mon, day = m.group("iy"), m.group("im"), m.group("id")
+            # int() also reads digits of other scripts; the value is written in ASCII.
+            y, mon, day = str(int(m.group("iy"))), m.group("im"), m.group("id")
             if mon.upper() == "XX":
                 found.append(DateMatch(start, end, y, "year"))
             elif day.upper() == "XX":
@@ -109,7 +126,8 @@ def find_dates(text: str, offset: int = 0) -> list[DateMatch]:
             elif _valid(int(y), int(mon), int(day)):
                 found.append(DateMatch(start, end, f"{y}-{int(mon):02d}-{int(day):02d}", "day"))
         elif m.group("text"):
-            y, mon, day = int(m.group("ty")), MONTHS[m.group("tm").lower()], int(m.group("td"))
+            y, day = int(m.group("ty")), int(m.group("td"))
+            mon = lookup_word(MONTHS, m.group("tm")) or 0
             if _valid(y, mon, day):
                 found.append(DateMatch(start, end, f"{y}-{mon:02d}-{day:02d}", "day"))
         elif m.group("slash"):
@@ -117,8 +135,9 @@ def find_dates(text: str, offset: int = 0) -> list[DateMatch]:
             if _valid(y, mon, day):
                 found.append(DateMatch(start, end, f"{y}-{mon:02d}-{day:02d}", "day"))
         elif m.group("month"):
-            mon, y = MONTHS[m.group("mm").lower()], int(m.group("my"))
-            found.append(DateMatch(start, end, f"{y}-{mon:02d}", "month"))
+            mon, y = lookup_word(MONTHS, m.group("mm")) or 0, int(m.group("my"))
+            if mon:
+                found.append(DateMatch(start, end, f"{y}-{mon:02d}", "month"))
     return found
 
 
@@ -149,8 +168,8 @@ def add_years(start: dt.date, years: int) -> dt.date:
 
 
 def number_word(word: str) -> float | None:
-    word = word.lower()
-    if word.isdigit():
+    # isdecimal, not isdigit: "²" is a digit that float() does not read.
+    if word.isdecimal():
         return float(word)
-    value = NUMBER_WORDS.get(word)
+    value = lookup_word(NUMBER_WORDS, word)
     return float(value) if value is not None else None

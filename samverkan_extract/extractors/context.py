@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import regex
 from spacy.tokens import Doc, Span
 
+from samverkan_extract.dates import find_dates
 from samverkan_extract.document import Block, Document
 from samverkan_extract.knowledge import Knowledge, knowledge
 from samverkan_extract.schema import Evidence
@@ -50,7 +52,23 @@ class Context:
 
     def sentences(self, start: int = 0, end: int | None = None) -> list[Span]:
         end = len(self.text) if end is None else end
-        return [s for s in self.doc.sents if s.start_char < end and s.end_char > start]
+        return [s for s in self._sentences if s.start_char < end and s.end_char > start]
+
+    @cached_property
+    def _sentences(self) -> list[Span]:
+        """The Doc's sentences, rejoined where a full stop inside a date on one line ended
+        one: the tokenizer knows "jan." but not "JAN.", so "1 JAN. 2024" was cut in two."""
+        dates = find_dates(self.text)  # in order, never overlapping
+        starts = [d.start for d in dates]
+        out: list[Span] = []
+        for sent in self.doc.sents:
+            if out and "\n" not in self.text[out[-1].end_char : sent.start_char]:
+                i = bisect.bisect_left(starts, out[-1].end_char) - 1
+                if i >= 0 and dates[i].end > sent.start_char:
+                    out[-1] = self.doc[out[-1].start : sent.end]
+                    continue
+            out.append(sent)
+        return out
 
     @cached_property
     def signature_zone_start(self) -> int:
