@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import regex
 
 from samverkan_extract.dates import lookup_word, number_word
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
+from samverkan_extract.knowledge import Knowledge
 from samverkan_extract.schema import Forum
 
 # Block kinds in which a document names a forum as such (a heading, a list entry).
@@ -18,39 +20,52 @@ NAME_MAX = 90
 INTRODUCED_NAME = regex.compile(
     r"\s*(?P<name>\p{Lu}[\p{L}\-–]*(?:\s+(?:\p{Lu}[\p{L}\-–]*|och|för|i|mot)){0,4}?)\s+är\s+"
 )
-
-UNITS = {
-    "vecka": 52,
-    "veckan": 52,
-    "månad": 12,
-    "månaden": 12,
-    "kvartal": 4,
-    "kvartalet": 4,
-    "termin": 2,
-    "terminen": 2,
-    "halvår": 2,
-    "halvåret": 2,
-    "år": 1,
-    "året": 1,
-}
-_N = r"(?:\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv)"
-_UNIT = r"(?:veckan?|månad(?:en)?|kvartal(?:et)?|termin(?:en)?|halvår(?:et)?|år(?:et)?)"
-_TAIL = r"(?:\s+(?:samt|och|eller)\s+(?:vid|när|då|efter|om|därutöver)\b[^.,;:\n]*)?"
-FREQUENCY = regex.compile(
-    rf"""(?ix)
-    (?P<count>{_N})\s+gång(?:er)?\s+(?:per|i|om|varje|under\s+ett|/)\s*(?P<unit>{_UNIT}){_TAIL}
-  | (?P<every>varje|var|varannan|vartannat|varannat|vart\s+annat)\s+(?P<unit2>vecka|månad|kvartal|termin|halvår|år)\w*{_TAIL}
-  | (?P<adverb>veckovis|månatligen|månadsvis|kvartalsvis|årligen|dagligen){_TAIL}
-    """
+# Section numbering before a heading's words: "4.2", "II.", "B.", "§ 3", "a)".
+NUMBERING = regex.compile(
+    r"\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|[A-H]\.|§\s*\d+|[a-z]\))\s+"
 )
-ADVERBS = {
-    "veckovis": 52,
-    "månatligen": 12,
-    "månadsvis": 12,
-    "kvartalsvis": 4,
-    "årligen": 1,
-    "dagligen": 365,
-}
+# Up to two proper-name words right after a forum's term: "Trygghetsrådet Norrby".
+PROPER_NAME = regex.compile(r"(?:[ \t]+\p{Lu}[\p{L}\-–]*(?![\p{L}\-–])){1,2}")
+# The municipality a council belongs to, before its term: "Exby trygghetsråd", "Exby kommuns Brå".
+OWNER = regex.compile(r"(?<![\w-])(?P<place>\p{Lu}\p{L}+)(?:[ \t]+(?:kommuns|stads))?[ \t]+$")
+# "i <Ort>" or "i <Ort> kommun" after a council's term.
+IN_PLACE = regex.compile(r"[ \t]+i[ \t]+\p{Lu}\p{L}+(?:[ \t]+(?:kommun|stad))?\b")
+# The words of a forum's name after a term: "för ANDT-frågor", "mot välfärdsbrott".
+TOPIC = regex.compile(
+    r"[ \t]+(?:för|mot|kring)[ \t]+[\p{L}\-]+(?=\s*[,.;:–(]|\s+\p{Ll}+(?:s|r|ar|er)\b)"
+    r"|[ \t]+(?:för|i)[ \t]+(?:\p{Ll}+[ \t]+)?\p{Lu}[\p{L}\-]+"  # "för norra Exbygden"
+)
+_N = r"(?:\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv)"
+_TAIL = r"(?:\s+(?:samt|och|eller)\s+(?:i\s+övrigt\s+|även\s+)?(?:vid|när|då|efter|om|därutöver)\b[^.,;:\n]*)?"
+
+
+def _alternation(words: Iterable[str]) -> str:
+    forms = sorted(words, key=len, reverse=True)
+    return "|".join(w if "\\" in w else regex.escape(w).replace(r"\ ", r"\s+") for w in forms)
+
+
+_FREQUENCY: dict[int, regex.Pattern[str]] = {}
+
+
+def _frequency(kb: Knowledge) -> regex.Pattern[str]:
+    """How often, built from ``[meetings]`` in vocabulary.toml."""
+    if id(kb) not in _FREQUENCY:
+        _FREQUENCY[id(kb)] = _compile_frequency(kb)
+    return _FREQUENCY[id(kb)]
+
+
+def _compile_frequency(kb: Knowledge) -> regex.Pattern[str]:
+    m = kb.vocabulary["meetings"]
+    times, per = _alternation(m["times"]), _alternation(m["per"])
+    units, every = _alternation(m["units"]), _alternation(m["every"])
+    adverbs = _alternation(m["adverbs"])
+    return regex.compile(
+        rf"""(?ix)(?<![\w-])(?:
+        (?P<count>{_N})\s*(?:{times})\s*(?:{per})\s*(?P<unit>{units})(?!\w){_TAIL}
+      | (?P<every>{every})\s+(?P<unit2>{units})(?:e|en|ar|arna)?(?!\w){_TAIL}
+      | (?P<adverb>{adverbs})(?!\w){_TAIL}
+        )"""
+    )
 
 
 @dataclass
@@ -60,6 +75,17 @@ class Mention:
     end: int
     named: bool  # the document names it in a heading or list entry
     implies: tuple[str, ...]
+
+
+@dataclass
+class _Found:
+    """A forum being read: its record and every place the text names it."""
+
+    forum: Forum
+    rank: tuple[int, int]  # how well its name is written; lower is better
+    code: str | None = None  # the municipality its name holds ("Exby trygghetsråd")
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    freq_rank: int = 99
 
 
 def find_forum_mentions(ctx: Context, start: int = 0, end: int | None = None) -> list[Mention]:
@@ -72,7 +98,7 @@ def find_forum_mentions(ctx: Context, start: int = 0, end: int | None = None) ->
                 continue
             block = ctx.document.block_at(m.start())
             named = block is not None and block.kind in NAMING_BLOCKS
-            if term.weak and not named:
+            if term.weak and not named and not _weak_in_prose(ctx, m.start(), m.end()):
                 continue
             if term.id == "local_crime_prevention_council" and _national_bra(ctx.text, m):
                 continue
@@ -87,58 +113,175 @@ def find_forum_mentions(ctx: Context, start: int = 0, end: int | None = None) ->
 
 
 def _national_bra(text: str, m: regex.Match[str]) -> bool:
-    """ "Brå" is also the national council: "Brå:s rapport", "enligt Brå"."""
+    """ "Brå" is also the national council: "Brå:s rapport", "enligt Brå", and
+    "Brottsförebyggande rådet (Brå)" with no local name before it."""
     after = text[m.end() : m.end() + 3]
-    before = text[max(0, m.start() - 10) : m.start()].lower()
-    return after.startswith((":s", "s ")) or before.rstrip().endswith(("enligt", "från"))
+    before = text[max(0, m.start() - 60) : m.start()]
+    if regex.search(r"(?:^|[^\p{L}\s]|\b\p{Ll}+)\s*Brottsförebyggande\s+rådet\s*\(\s*$", before):
+        return True
+    return after.startswith((":s", "s ")) or before.lower().rstrip().endswith(("enligt", "från"))
+
+
+def _sentence_at(ctx: Context, offset: int):  # type: ignore[no-untyped-def]
+    sents = ctx.sentences(offset, offset + 1)
+    return sents[0] if sents else None
+
+
+def _meets(ctx: Context, start: int, end: int) -> bool:
+    """The stretch says a group meets, and how often or when."""
+    text = ctx.text[start:end]
+    return ctx.kb.pattern("meetings", "convenes").search(text) is not None and (
+        _frequency(ctx.kb).search(text) is not None
+        or ctx.kb.pattern("meetings", "as_needed").search(text) is not None
+    )
+
+
+def _opens_sentence(ctx: Context, start: int) -> bool:
+    """Nothing but markup, numbering or a run-in label stands before ``start`` in its
+    sentence ("Organisation. Arbetsgruppen ..." is split at the label's full stop)."""
+    sent = _sentence_at(ctx, start)
+    if sent is None:
+        return False
+    return not regex.search(r"\p{L}", ctx.text[sent.start_char : start].strip(" *_#>-–•\t"))
+
+
+def _weak_in_prose(ctx: Context, start: int, end: int) -> bool:
+    """An everyday term ("arbetsgruppen") names a forum in running text when the sentence
+    opens with it and its paragraph says it meets, or the parties set it up ("tillsätta
+    arbetsgrupper")."""
+    sent = _sentence_at(ctx, start)
+    if sent is None:
+        return False
+    before = ctx.text[max(sent.start_char, start - 40) : start]
+    if ctx.kb.pattern("other_forums", "set_up").search(before):
+        return True
+    if not _opens_sentence(ctx, start):
+        return False
+    block = ctx.document.block_at(start)
+    b_start, b_end = (block.start, block.end) if block else (sent.start_char, sent.end_char)
+    return _meets(ctx, b_start, b_end)
 
 
 def extract_forums(ctx: Context) -> list[Forum]:
     limit = ctx.signature_zone_start
-    forums: dict[str, Forum] = {}
+    found: list[_Found] = []
     for mention in find_forum_mentions(ctx, 0, limit):
-        name, ev_start, ev_end = _name(ctx, mention)
-        key = mention.type
-        if key not in forums:
-            forums[key] = Forum(
+        name, ev_start, ev_end, rank = _name(ctx, mention)
+        code = _municipality_in(ctx, name)
+        same = [f for f in found if f.forum.type == mention.type]
+        target = next((f for f in same if code and f.code == code), same[0] if same else None)
+        if target is not None and code and target.code and target.code != code:
+            target = None  # one council per municipality: "Exby trygghetsråd", "Ort brå"
+        if target is None:
+            forum = Forum(
                 name=name,
                 type=mention.type,  # type: ignore[arg-type]
                 evidence=ctx.evidence(ev_start, ev_end),
             )
-        elif mention.named and not _is_named(ctx, forums[key]):
-            forums[key] = forums[key].model_copy(
+            found.append(_Found(forum, rank, code))
+            target = found[-1]
+        elif rank < target.rank:
+            target.forum = target.forum.model_copy(
                 update={"name": name, "evidence": ctx.evidence(ev_start, ev_end)}
             )
-    for forum in _other_forums(ctx):
-        forums.setdefault(f"other:{forum.name.casefold()}", forum)
-    _add_frequencies(ctx, forums)
-    return list(forums.values())
+            target.rank = rank
+            target.code = target.code or code
+        target.spans.append((mention.start, mention.end))
+    names = {f.forum.name.casefold(): f for f in found}
+    for forum, spans in _other_forums(ctx):
+        key = forum.name.casefold()
+        if key in names:
+            names[key].spans += spans
+        elif not any(s < e2 and s2 < e for f in found for s2, e2 in f.spans for s, e in spans):
+            names[key] = _Found(forum, (0, 0), None, list(spans))
+            found.append(names[key])
+    _add_frequencies(ctx, found)
+    return [f.forum for f in found]
 
 
-def _is_named(ctx: Context, forum: Forum) -> bool:
-    block = ctx.document.block_at(forum.evidence.start)
-    return block is not None and block.kind in NAMING_BLOCKS
+def _municipality_in(ctx: Context, name: str) -> str | None:
+    for word in regex.findall(r"\p{Lu}\p{L}+", name):
+        m = ctx.kb.municipality_by_short_name(word)
+        if m is not None:
+            return m.code
+    return None
 
 
-def _name(ctx: Context, mention: Mention) -> tuple[str, int, int]:
-    """The forum's name as written: the whole heading or entry, or the term itself with
-    the parenthesis that spells it out ("EST (Effektiv samordning för trygghet)")."""
+def _name(ctx: Context, mention: Mention) -> tuple[str, int, int, tuple[int, int]]:
+    """The forum's name as written and how well it is written: the whole heading or entry,
+    or the term with what completes it: a parenthesis or apposition that spells it out
+    ("EST (Effektiv samordning för trygghet)", "SIG, social insatsgrupp"), a place
+    ("Trygghetsrådet Norrby", "rådet i Exby") or a task ("Arbetsgruppen mot bedrägerier")."""
     text = ctx.text
     block = ctx.document.block_at(mention.start)
-    if mention.named and block is not None and block.end - block.start <= NAME_MAX:
+    if mention.named and block is not None and _names_only(ctx, mention, block.start, block.end):
         start, end = trimmed_span(text, block.start, block.end)
-        return clean_value(text[start:end]), start, end
-    end = mention.end
+        numbering = NUMBERING.match(text, start, end)
+        if numbering and numbering.end() < end:
+            start = numbering.end()
+        return _case(clean_value(text[start:end])), start, end, (0, 0)
+    start, end = mention.start, mention.end
+    owner = OWNER.search(text, max(0, start - 40), start)
+    if owner and ctx.kb.municipality_by_short_name(owner.group("place")) is not None:
+        start = owner.start()
+    hyphened = regex.match(r"-\p{L}+(?=\s*\()", text[end : end + 40])  # "BOB-samverkan (...)"
+    if hyphened:
+        end += hyphened.end()
+    for pattern in (IN_PLACE, PROPER_NAME, TOPIC):
+        m = pattern.match(text, end, min(len(text), end + 60))
+        if m:
+            end = m.end()
+            break
+    spelled = 1
     paren = regex.match(r"\s*\([^()\n]{1,60}\)", text[end : end + 70])
     if paren:
         end += paren.end()
-    return clean_value(text[mention.start : end]), mention.start, end
+        spelled = 0
+    else:
+        appos = regex.match(r"\s*(?:,|\s[–—-])\s*", text[end : end + 5])
+        if appos:
+            other = [
+                m
+                for m in find_forum_mentions(ctx, end + appos.end(), min(len(text), end + 70))
+                if m.start == end + appos.end() and m.type == mention.type
+            ]
+            if other:
+                end = other[0].end
+                spelled = 0
+    place = 1 if _opens_sentence(ctx, start) else 2
+    return _case(clean_value(text[start:end])), start, end, (spelled, place)
 
 
-def _other_forums(ctx: Context) -> list[Forum]:
+def _case(name: str) -> str:
+    """An upper-case heading ("STRATEGISKT RÅD") gives the name in sentence case;
+    acronyms ("SSPF") stay as written."""
+    if name.upper() != name or not any(len(w) > 5 and w.isalpha() for w in name.split()):
+        return name
+    return name[0] + name[1:].lower()
+
+
+def _names_only(ctx: Context, mention: Mention, start: int, end: int) -> bool:
+    """A heading or entry is the forum's name when it is short, names no other forum and
+    is not a sentence ("Exby trygghetsråd sammanträder en gång i kvartalet.")."""
+    if end - start > NAME_MAX:
+        return False
+    text = ctx.text[start:end].strip()
+    if len({m.type for m in find_forum_mentions(ctx, start, end)}) > 1:
+        return False
+    if text.endswith(".") and len(text.split()) > 3:
+        return False
+    lead = ctx.text[start : mention.start]
+    lead = lead[NUMBERING.match(lead).end() :] if NUMBERING.match(lead) else lead
+    if "," in lead or len(lead.split()) > 2:  # "Snabb sanering, EST-rapportering"
+        return False
+    return ctx.kb.pattern("meetings", "convenes").search(text) is None
+
+
+def _other_forums(ctx: Context) -> list[tuple[Forum, list[tuple[int, int]]]]:
     """Forums the vocabulary does not know: sub-headings of a forum section with a forum
-    noun ("Återfallsforum"), and names running text introduces as a forum
-    ("Krogsamverkan Lund är ett forum för ...")."""
+    noun ("Återfallsforum"), names running text introduces as a forum ("Krogsamverkan
+    Lund är ett forum för ..."), and compounds with a forum noun that the text says meet
+    ("Områdesgrupp Norr träffas varannan vecka")."""
     nouns = ctx.kb.pattern("other_forums", "nouns")
     out = []
     for section in ctx.sections_about("forums"):
@@ -156,7 +299,56 @@ def _other_forums(ctx: Context) -> list[Forum]:
                 continue
             start, end = trimmed_span(ctx.text, block.start, block.end)
             out.append(_other(ctx, start, end))
-    return out + _introduced_forums(ctx)
+    out += _introduced_forums(ctx) + _meeting_compounds(ctx)
+    return [(f, _occurrences(ctx, f)) for f in out]
+
+
+def _occurrences(ctx: Context, forum: Forum) -> list[tuple[int, int]]:
+    """Where the text names the forum: its name anywhere, case aside."""
+    pattern = regex.compile(r"(?<![\w-])" + regex.escape(forum.name) + r"(?!\w)", regex.I)
+    spans = [(m.start(), m.end()) for m in pattern.finditer(ctx.text, 0, ctx.signature_zone_start)]
+    return spans or [(forum.evidence.start, forum.evidence.end)]
+
+
+def _meeting_compounds(ctx: Context) -> list[Forum]:
+    """A compound with a forum noun, and the proper name after it, in a sentence that says
+    it meets and how often, or opening a sentence whose paragraph says so."""
+    compounds = ctx.kb.pattern("other_forums", "compounds")
+    not_forums = ctx.kb.pattern("other_forums", "not_forums")
+    out = []
+    for sent in ctx.sentences(0, ctx.signature_zone_start):
+        for m in compounds.finditer(ctx.text, sent.start_char, sent.end_char):
+            start, end = m.start(), m.end()
+            if regex.match(r"\w", ctx.text[end : end + 1]):
+                continue
+            if not_forums.fullmatch(ctx.text, start, end) or any(
+                term.pattern.search(ctx.text, start, end) for term in ctx.kb.forums
+            ):
+                continue
+            name = PROPER_NAME.match(ctx.text, end, sent.end_char)
+            if name:
+                end = name.end()
+            if _opens_sentence(ctx, start):
+                block = ctx.document.block_at(start)
+                if block is None or not _meets(ctx, block.start, block.end):
+                    continue
+            elif not (
+                _beside_verb(ctx, start, end) and _meets(ctx, sent.start_char, sent.end_char)
+            ):
+                continue
+            out.append(_other(ctx, start, end))
+    return out
+
+
+def _beside_verb(ctx: Context, start: int, end: int) -> bool:
+    """The name stands next to the verb that says it meets: "sammankallas
+    evenemangsgruppen", "där referensgruppen träffas"."""
+    convenes = ctx.kb.pattern("meetings", "convenes")
+    before = regex.search(r"(\S+)\s+(?:\S+\s+)?$", ctx.text[max(0, start - 40) : start])
+    after = regex.match(r"\s+(?:\S+\s+)?\S+", ctx.text[end : end + 40])
+    return bool(
+        (before and convenes.search(before.group())) or (after and convenes.search(after.group()))
+    )
 
 
 def _names_a_party(ctx: Context, start: int, end: int) -> bool:
@@ -194,53 +386,64 @@ def _is_topic(ctx: Context, text: str) -> bool:
     return heading_topic(text) is not None
 
 
-def _add_frequencies(ctx: Context, forums: dict[str, Forum]) -> None:
+def _add_frequencies(ctx: Context, found: list[_Found]) -> None:
     """A sentence that says a forum meets N times a period gives its meetings per year.
 
-    The forum is the one the sentence names, or else (when the sentence says it meets)
-    the one its paragraph opens with, or the one whose heading it stands under.
+    The forum is the first one the sentence names, or else (when the sentence says it
+    meets) the one its paragraph opens with, or the one whose heading it stands under.
+    A sentence that says the forum meets outranks one that only names it ("bjuds in
+    till rådet en gång per år"); a count outranks "vid behov".
     """
     verbs = ctx.kb.pattern("meetings", "verbs")
-    by_type = {f.type: key for key, f in forums.items() if f.type != "other"}
-    headed = _forum_headings(ctx, forums, by_type)
+    as_needed = ctx.kb.pattern("meetings", "as_needed")
+    anaphors = ctx.kb.pattern("meetings", "anaphors")
+    each = ctx.kb.pattern("meetings", "each")
+    frequency = _frequency(ctx.kb)
+    headed = _forum_headings(ctx, found)
     for sent in ctx.sentences(0, ctx.signature_zone_start):
-        freq = FREQUENCY.search(sent.text)
-        if freq is None:
-            continue
+        freq = frequency.search(sent.text)
+        per_year = meetings_per_year(ctx.kb, freq) if freq else None
+        if per_year is None:
+            freq = as_needed.search(sent.text)
+            if freq is None:
+                continue
         start, end = _row_extent(ctx, sent.start_char, sent.end_char)
-        mentions = find_forum_mentions(ctx, start, end)
-        key: str | None
-        if mentions:
-            key = by_type.get(mentions[0].type)
-        elif verbs.search(sent.text):
-            key = _paragraph_subject(ctx, forums, by_type, sent.start_char) or headed(
-                sent.start_char
-            )
+        verb = verbs.search(sent.text) is not None
+        opening = regex.match(r"[\s*_]*(\p{L}+)", sent.text)
+        anaphor = opening is not None and anaphors.fullmatch(opening.group(1)) is not None
+        target = None if anaphor else _first_named(found, start, end)
+        if target is not None:
+            rank = 0 if verb else 2
+        elif verb:
+            target = _paragraph_subject(ctx, found, sent.start_char) or headed(sent.start_char)
+            rank = 1
         else:
             continue
-        if key is None or forums[key].meetings_per_year is not None:
+        if target is None:
             continue
-        per_year = meetings_per_year(freq)
-        if per_year is None:
-            continue
-        forums[key] = forums[key].model_copy(
-            update={"meetings_per_year": per_year, "frequency_text": clean_value(freq.group())}
-        )
+        rank += 0 if per_year is not None else 10
+        update = {"meetings_per_year": per_year, "frequency_text": clean_value(freq.group())}
+        targets = [target]
+        if each.search(sent.text):  # "Rådet i A och rådet i B sammanträder vardera ..."
+            targets += [f for f in found if f.forum.type == target.forum.type and f is not target]
+        for t in targets:
+            if rank < t.freq_rank:
+                t.freq_rank = rank
+                t.forum = t.forum.model_copy(update=update)
 
 
-def _paragraph_subject(
-    ctx: Context, forums: dict[str, Forum], by_type: dict[str, str], offset: int
-) -> str | None:
+def _first_named(found: list[_Found], start: int, end: int) -> _Found | None:
+    inside = [(s, f) for f in found for s, e in f.spans if start <= s and e <= end]
+    return min(inside, key=lambda x: x[0])[1] if inside else None
+
+
+def _paragraph_subject(ctx: Context, found: list[_Found], offset: int) -> _Found | None:
     """The forum a paragraph opens with ("**Lägesbildsgruppen** samlar ... Gruppen
     träffas varje vecka"), known or introduced by name."""
     block = ctx.document.block_at(offset)
     if block is None:
         return None
-    mentions = find_forum_mentions(ctx, block.start, offset)
-    if mentions:
-        return by_type.get(mentions[0].type)
-    named = [k for k, f in forums.items() if block.start <= f.evidence.start < offset]
-    return min(named, key=lambda k: forums[k].evidence.start) if named else None
+    return _first_named(found, block.start, offset)
 
 
 def _row_extent(ctx: Context, start: int, end: int) -> tuple[int, int]:
@@ -256,39 +459,34 @@ def _row_extent(ctx: Context, start: int, end: int) -> tuple[int, int]:
     return row[0].start, row[-1].end
 
 
-def _forum_headings(ctx: Context, forums: dict[str, Forum], by_type: dict[str, str]):  # type: ignore[no-untyped-def]
-    """Which forum's section an offset stands in: a heading that names a known forum, or
-    the heading an "other" forum was read from."""
-    at_heading = {f.evidence.start: key for key, f in forums.items() if f.type == "other"}
+def _forum_headings(ctx: Context, found: list[_Found]):  # type: ignore[no-untyped-def]
+    """Which forum's section an offset stands in: a heading that names a forum."""
     spans = []
     for section in ctx.sections:
-        mentions = find_forum_mentions(ctx, section.heading.start, section.heading.end)
-        key = by_type.get(mentions[0].type) if mentions else None
-        if key is None:
-            start, _ = trimmed_span(ctx.text, section.heading.start, section.heading.end)
-            key = at_heading.get(start)
-        if key is not None:
-            spans.append((section.body_start, section.end, key))
+        target = _first_named(found, section.heading.start, section.heading.end)
+        if target is not None:
+            spans.append((section.body_start, section.end, target))
 
-    def headed(offset: int) -> str | None:
+    def headed(offset: int) -> _Found | None:
         inner = [s for s in spans if s[0] <= offset < s[1]]
         return min(inner, key=lambda s: s[1] - s[0])[2] if inner else None
 
     return headed
 
 
-def meetings_per_year(m: regex.Match[str]) -> float | None:
+def meetings_per_year(kb: Knowledge, m: regex.Match[str]) -> float | None:
+    meetings = kb.vocabulary["meetings"]
     if m.group("count"):
         n = number_word(m.group("count"))
-        unit = lookup_word(UNITS, m.group("unit"))
+        unit = lookup_word(meetings["units"], m.group("unit"))
         return n * unit if n is not None and unit else None
     if m.group("every"):
-        unit = lookup_word(UNITS, m.group("unit2"))
-        if unit is None:
+        unit = lookup_word(meetings["units"], m.group("unit2"))
+        every = lookup_word(meetings["every"], regex.sub(r"\s+", " ", m.group("every")))
+        if unit is None or not every:
             return None
-        every = m.group("every").lower()
-        return unit / 2 if every.startswith(("varann", "vartann", "vart ")) else float(unit)
+        return round(unit / every, 2)
     if m.group("adverb"):
-        adverb = lookup_word(ADVERBS, m.group("adverb"))
+        adverb = lookup_word(meetings["adverbs"], m.group("adverb"))
         return float(adverb) if adverb is not None else None
     return None
