@@ -27,7 +27,9 @@ NUMBERING = regex.compile(
 # Up to two proper-name words right after a forum's term: "Trygghetsrådet Norrby".
 PROPER_NAME = regex.compile(r"(?:[ \t]+\p{Lu}[\p{L}\-–]*(?![\p{L}\-–])){1,2}")
 # The municipality a council belongs to, before its term: "Exby trygghetsråd", "Exby kommuns Brå".
-OWNER = regex.compile(r"(?<![\w-])(?P<place>\p{Lu}\p{L}+)(?:[ \t]+(?:kommuns|stads))?[ \t]+$")
+OWNER = regex.compile(
+    r"(?<![\w-])(?P<place>\p{Lu}\p{L}+(?:[ \t]+\p{Lu}\p{L}+)?)(?:[ \t]+(?:kommuns|stads))?[ \t]+$"
+)
 # "i <Ort>" or "i <Ort> kommun" after a council's term.
 IN_PLACE = regex.compile(r"[ \t]+i[ \t]+\p{Lu}\p{L}+(?:[ \t]+(?:kommun|stad))?\b")
 # The words of a forum's name after a term: "för ANDT-frågor", "mot välfärdsbrott".
@@ -117,7 +119,9 @@ def _national_bra(text: str, m: regex.Match[str]) -> bool:
     "Brottsförebyggande rådet (Brå)" with no local name before it."""
     after = text[m.end() : m.end() + 3]
     before = text[max(0, m.start() - 60) : m.start()]
-    if regex.search(r"(?:^|[^\p{L}\s]|\b\p{Ll}+)\s*Brottsförebyggande\s+rådet\s*\(\s*$", before):
+    if regex.search(
+        r"(?:(?m:^)|[^\p{L}\s]|\b\p{Ll}+)\s*Brottsförebyggande\s+rådet\s*\(\s*$", before
+    ):
         return True
     return after.startswith((":s", "s ")) or before.lower().rstrip().endswith(("enligt", "från"))
 
@@ -200,7 +204,8 @@ def extract_forums(ctx: Context) -> list[Forum]:
 
 
 def _municipality_in(ctx: Context, name: str) -> str | None:
-    for word in regex.findall(r"\p{Lu}\p{L}+", name):
+    words = regex.findall(r"\p{Lu}\p{L}+", name)
+    for word in [" ".join(pair) for pair in zip(words, words[1:], strict=False)] + words:
         m = ctx.kb.municipality_by_short_name(word)
         if m is not None:
             return m.code
@@ -222,8 +227,12 @@ def _name(ctx: Context, mention: Mention) -> tuple[str, int, int, tuple[int, int
         return _case(clean_value(text[start:end])), start, end, (0, 0)
     start, end = mention.start, mention.end
     owner = OWNER.search(text, max(0, start - 40), start)
-    if owner and ctx.kb.municipality_by_short_name(owner.group("place")) is not None:
-        start = owner.start()
+    if owner:
+        place = owner.group("place")
+        if ctx.kb.municipality_by_short_name(place) is not None:
+            start = owner.start()
+        elif ctx.kb.municipality_by_short_name(place.split()[-1]) is not None:
+            start = owner.start() + place.rindex(" ") + 1
     hyphened = regex.match(r"-\p{L}+(?=\s*\()", text[end : end + 40])  # "BOB-samverkan (...)"
     if hyphened:
         end += hyphened.end()
