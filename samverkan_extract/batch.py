@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,10 @@ class Limits:
     max_file_mb: float = 200.0
     max_pages: int = 500
     max_unpacked_mb: float = 200.0
+    # Plain text is read and analysed in full, so its limits are far lower than a PDF's
+    # (whose size is mostly images): an agreement is some tens of KB of text.
+    max_text_mb: float = 2.0
+    max_chars: int = 1_000_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -79,6 +84,8 @@ def extract_one(path: Path, limits: Limits = DEFAULT_LIMITS) -> Result:
 
 
 def _error(path: Path, kind: str, message: str) -> ErrorRecord:
+    """The error record; its message is one line, since the CLI prints one per file."""
+    message = " ".join(message.split()) or kind
     return ErrorRecord(error=ErrorInfo(path=str(path), type=kind, message=message))
 
 
@@ -112,13 +119,38 @@ def run_batch(
                 progress(i, total, path)
             yield result
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_init_worker) as pool:
-        chunk = max(1, min(16, total // (jobs * 4) or 1))
-        results = pool.map(extract_one, paths, [limits] * total, chunksize=chunk)
-        for i, (path, result) in enumerate(zip(paths, results, strict=True), 1):
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_init_worker) as pool:
+            chunk = max(1, min(16, total // (jobs * 4) or 1))
+            results = pool.map(extract_one, paths, [limits] * total, chunksize=chunk)
+            for path, result in zip(paths, results, strict=True):
+                done += 1
+                if progress:
+                    progress(done, total, path)
+                yield result
+    except BrokenProcessPool:
+        # A worker died (killed for memory, or a crash inside a library). Which file did
+        # it is unknown, so the files not yet done are read again, each in a process of
+        # its own: the culprit gets an error record, the others their results.
+        for path in paths[done:]:
+            result = _isolated(path, limits)
+            done += 1
             if progress:
-                progress(i, total, path)
+                progress(done, total, path)
             yield result
+
+
+def _isolated(path: Path, limits: Limits) -> Result:
+    try:
+        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker) as pool:
+            return pool.submit(extract_one, path, limits).result()
+    except BrokenProcessPool:
+        return _error(
+            path,
+            "WorkerCrashed",
+            "the process reading this file died (out of memory, or a crash in a library)",
+        )
 
 
 class Progress:

@@ -20,5 +20,16 @@ class UnsupportedFormatError(InputError):
     """A file whose type the tool does not read."""
 
 
+class OutputError(SamverkanError, OSError):
+    """An output file that cannot be written (a folder in the way, no permission, disk full).
+
+    Also an ``OSError``, so code that caught the underlying error still catches it."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"cannot write {self.path}: {problem}")
+
+
 class MissingDependencyError(SamverkanError):
     """An optional extra (OCR, Excel, Parquet) is needed but not installed."""

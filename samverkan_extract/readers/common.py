@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+from typing import BinaryIO
 
 import regex
+
+from samverkan_extract.errors import InputError
 
 _PAGE_NUMBER = regex.compile(
     r"""^(?:
@@ -24,3 +31,91 @@ def is_page_number(line: str) -> bool:
     """'Sida 2 av 5', '- 3 -', '4 (7)', '12': a page number line, never content."""
     line = line.strip()
     return bool(line) and len(line) <= 20 and bool(_PAGE_NUMBER.match(line))
+
+
+# --- Zip archives (.docx) -----------------------------------------------------------------
+
+_ZIP_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_CHUNK = 1 << 20
+
+
+def check_zip_archive(path: Path, max_unpacked_mb: float) -> None:
+    """Refuse a zip archive (a .docx) that really unpacks to more than ``max_unpacked_mb``,
+    whatever its headers claim, and one whose main document part is missing.
+
+    The members are inflated chunk by chunk and thrown away, so a zip bomb costs at most
+    the limit in time and one chunk in memory, and a forged header (a member claiming to
+    be 1 KB that unpacks to gigabytes) is caught by counting, not trusted. An archive
+    that zipfile cannot open at all is left to the reader, which names what it is.
+    """
+    limit = int(max_unpacked_mb * 1e6)
+    try:
+        with path.open("rb") as fh, zipfile.ZipFile(fh) as archive:
+            infos = archive.infolist()
+            declared = sum(i.file_size for i in infos)
+            if declared > limit:
+                raise InputError(
+                    path,
+                    f"unpacks to {declared / 1e6:.0f} MB, over the {max_unpacked_mb:g} MB "
+                    "limit (zip bomb guard)",
+                )
+            total = 0
+            for info in infos:
+                total += _unpacked_size(fh, info, limit - total)
+                if total > limit:
+                    raise InputError(
+                        path,
+                        f"unpacks to more than {max_unpacked_mb:g} MB although its headers "
+                        f"claim {_size(declared)} (zip bomb guard)",
+                    )
+            _check_main_part(path, archive, {i.filename for i in infos})
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, EOFError):
+        return  # not a zip, or a damaged one: the reader says which
+    except (ValueError, NotImplementedError, RuntimeError):
+        return  # encrypted members, unknown compression: the reader's message
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.0f} MB" if n >= 1e6 else f"{max(1, round(n / 1e3))} KB"
+
+
+def _unpacked_size(fh: BinaryIO, info: zipfile.ZipInfo, budget: int) -> int:
+    """What one member really inflates to, counted up to just over ``budget`` bytes."""
+    if info.is_dir() or info.compress_type == zipfile.ZIP_STORED:
+        return int(info.compress_size)
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+        return int(info.file_size)  # zipfile checks these against their CRC on reading
+    fh.seek(info.header_offset)
+    header = _ZIP_LOCAL_HEADER.unpack(fh.read(_ZIP_LOCAL_HEADER.size))
+    if header[0] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local file header")
+    fh.seek(header[-2] + header[-1], 1)  # the name and the extra field
+    inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+    left, total = info.compress_size, 0
+    while left > 0 and total <= budget:
+        chunk = fh.read(min(_CHUNK, left))
+        if not chunk:
+            break
+        left -= len(chunk)
+        total += len(inflate.decompress(chunk, _CHUNK))
+        while inflate.unconsumed_tail and total <= budget:
+            total += len(inflate.decompress(inflate.unconsumed_tail, _CHUNK))
+    return total
+
+
+def _check_main_part(path: Path, archive: zipfile.ZipFile, names: set[str]) -> None:
+    """A package whose relationships name a main document that is not in the archive."""
+    if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
+        return
+    if archive.getinfo("_rels/.rels").file_size > _CHUNK:
+        return
+    rels = archive.read("_rels/.rels").decode("utf-8", "replace")
+    for m in regex.finditer(r"<Relationship\b[^>]*>", rels):
+        tag = m.group()
+        if not regex.search(r'Type="[^"]*/officeDocument"', tag):
+            continue
+        target = regex.search(r'Target="/?([^"]+)"', tag)
+        if target and target.group(1) not in names:
+            raise InputError(
+                path, f"not a readable .docx (its main part {target.group(1)} is missing)"
+            )
