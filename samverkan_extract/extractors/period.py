@@ -13,6 +13,7 @@ from samverkan_extract.dates import (
     add_years,
     find_dates,
     find_year_ranges,
+    lookup_word,
     number_word,
 )
 from samverkan_extract.extractors.context import Context
@@ -26,7 +27,7 @@ CONNECTOR = regex.compile(
     r"(?i)^\s*(?:,\s*)?(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|till|fram\s+till|[-–—]|"
     r"och\s+(?:löper\s+ut|upphör\s+att\s+gälla|upphör|gäller\s+t\.?\s?o\.?\s?m\.?)|och\s+"
     r"(?:gäller\s+|löper\s+)?(?:fram\s+)?till(?:\s+och\s+med)?|samt\s+till|intill|through)\s*"
-    r"(?:den\s+)?$"
+    r":?\s*(?:den\s+)?$"
 )
 OPEN_END = regex.compile(r"(?i)tills\s+vidare|tillsvidare|utan\s+slutdatum|löpande\s+tills")
 FROM = regex.compile(r"(?i)(?:från\s+och\s+med|fr\.?\s?o\.?\s?m\.?|från)\s+(?:den\s+)?$")
@@ -167,9 +168,9 @@ def _shared_year(ctx: Context, start: int, end: int) -> Period | None:
         return None
     try:
         year = int(m.group("y"))
-        first = dt.date(year, MONTHS[m.group("m1").lower()], int(m.group("d1")))
-        last = dt.date(year, MONTHS[m.group("m2").lower()], int(m.group("d2")))
-    except (KeyError, ValueError):
+        first = dt.date(year, lookup_word(MONTHS, m.group("m1")) or 0, int(m.group("d1")))
+        last = dt.date(year, lookup_word(MONTHS, m.group("m2")) or 0, int(m.group("d2")))
+    except ValueError:
         return None
     if last < first:
         return None

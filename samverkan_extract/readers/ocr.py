@@ -28,6 +28,8 @@ SCALE = 72 / RESOLUTION  # pixels to PDF points
 NOISE_CONF = 70
 # Tesseract's confidence under which a one-letter "word" is a speckle.
 SPECK_CONF = 45
+# Tesseract's confidence under which a word of up to three characters is a guess.
+GUESS_CONF = 25
 
 INSTALL_HINT = (
     "install it with: pip install 'samverkan-extract[ocr]' "
@@ -149,7 +151,11 @@ def is_noise(word: OcrWord) -> bool:
         return False
     alnum = sum(c.isalnum() for c in word.text)
     if alnum == 0:
-        return word.conf < NOISE_CONF and word.text not in ("-", "–", "•")
+        return word.text in ("|", "¦") or (
+            word.conf < NOISE_CONF and word.text not in ("-", "–", "•")
+        )
+    if len(word.text) <= 3 and word.conf < GUESS_CONF:
+        return True  # "Sa", "=S": Tesseract guessing at a speck
     return len(word.text) == 1 and word.conf < SPECK_CONF
 
 

@@ -1137,7 +1137,10 @@ def _guess_headings(units: list[Unit], size: float) -> None:
             continue
         text = unit.lines[0].strip()
         words = text.split()
-        if not words or len(words) > 10 or text[-1] in ".,;:!?" or not text[0].isupper():
+        upper_label = text.endswith(":") and text[:-1].isupper()  # "PARTER:"
+        if not words or len(words) > 10 or not text[0].isupper():
+            continue
+        if text[-1] in ".,;:!?" and not upper_label:
             continue
         if sum(c.isalpha() for c in text) < 3 or regex.search(r"\d{4}", text):
             continue
@@ -1182,6 +1185,10 @@ def list_marker(
     dash, number = _DASH_WORD.match(first.text), _NUMBER_WORD.match(first.text)
     if ocr and first.text in BULLET_TOKENS and gap_after >= 0.6 * first.size:
         return (join_words(rest), rest[0].x0, "bullet")
+    glued = first.text[:1]
+    if ocr and glued in BULLET_TOKENS and not glued.isalnum() and first.text[1:2].isupper():
+        # a bullet read as a sign stuck to the first word: "«Kommunen"
+        return (join_words([Word(first.text[1:], *_coords(first)), *rest]), first.x0, "bullet")
     if not (dash or number):
         return None
     aligned = (
