@@ -15,6 +15,7 @@ from samverkan_extract.compare_cli import add_arguments as add_compare_arguments
 from samverkan_extract.compare_cli import run_compare
 from samverkan_extract.errors import InputError, SamverkanError
 from samverkan_extract.output import atomic_write_text
+from samverkan_extract.readers import SUPPORTED_SUFFIXES
 from samverkan_extract.schema import Agreement, ErrorRecord
 
 
@@ -45,10 +46,52 @@ def _add_batch_options(p: argparse.ArgumentParser) -> None:
         default=Limits.max_pages,
         help="most PDF pages read per file (default: %(default)s)",
     )
+    p.add_argument(
+        "--max-text-mb",
+        type=float,
+        default=Limits.max_text_mb,
+        help="largest .txt/.md file in MB (default: %(default)s)",
+    )
+    p.add_argument(
+        "--max-unpacked-mb",
+        type=float,
+        default=Limits.max_unpacked_mb,
+        help="largest unpacked size of a .docx in MB (default: %(default)s)",
+    )
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        default=Limits.max_chars,
+        help="most characters of text analysed per file (default: %(default)s)",
+    )
 
 
 def _limits(args: argparse.Namespace) -> Limits:
-    return Limits(seconds_per_file=args.timeout, max_file_mb=args.max_mb, max_pages=args.max_pages)
+    return Limits(
+        seconds_per_file=args.timeout,
+        max_file_mb=args.max_mb,
+        max_pages=args.max_pages,
+        max_text_mb=args.max_text_mb,
+        max_unpacked_mb=args.max_unpacked_mb,
+        max_chars=args.max_chars,
+    )
+
+
+def _report_folders(paths: Sequence[Path]) -> None:
+    """Say what a folder held that is not read, so that no file goes missing unnoticed."""
+    for folder in paths:
+        if not folder.is_dir():
+            continue
+        files = [f for f in folder.rglob("*") if f.is_file() and not f.name.startswith(".")]
+        skipped = [f for f in files if f.suffix.lower() not in SUPPORTED_SUFFIXES]
+        if len(skipped) == len(files):
+            print(f"warning: {folder}: no .pdf, .docx, .txt or .md files", file=sys.stderr)
+        elif skipped:
+            print(
+                f"note: {folder}: {len(skipped)} file(s) of other types not read "
+                f"(e.g. {skipped[0].name})",
+                file=sys.stderr,
+            )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extract_all(args: argparse.Namespace, label: str) -> tuple[list[Agreement], int]:
+    _report_folders(args.paths)
     paths = expand_paths(args.paths)
     if not paths:
         print("error: no supported files (.pdf, .docx, .txt, .md) found", file=sys.stderr)
@@ -107,6 +151,7 @@ def _extract_all(args: argparse.Namespace, label: str) -> tuple[list[Agreement],
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    _report_folders(args.paths)
     paths = expand_paths(args.paths)
     progress = Progress(enabled=False if args.quiet else None)
     results: list[Agreement | ErrorRecord] = []

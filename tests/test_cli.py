@@ -82,3 +82,29 @@ def test_evaluate_prints_micro_f1() -> None:
     proc = run("evaluate", "--gold", str(CORPUS.parent / "gold"), str(CORPUS), "-q")
     assert proc.returncode == 0
     assert proc.stdout.strip().splitlines()[-1].startswith("micro-F1: ")
+
+
+def test_folders_say_what_they_held_that_is_not_read(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    mixed, empty = tmp_path / "mixed", tmp_path / "empty"
+    mixed.mkdir()
+    empty.mkdir()
+    source = sorted(CORPUS.glob("*.txt"))[0]
+    (mixed / source.name).write_bytes(source.read_bytes())
+    (mixed / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    out = tmp_path / "out.jsonl"
+    code = main(["extract", str(mixed), str(empty), "-q", "--format", "jsonl", "-o", str(out)])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    assert err == [
+        f"note: {mixed}: 1 file(s) of other types not read (e.g. old.doc)",
+        f"warning: {empty}: no .pdf, .docx, .txt or .md files",
+    ]
+
+
+def test_text_limits_are_options(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    source = sorted(CORPUS.glob("*.txt"))[0]
+    code = main(["extract", str(source), "-q", "--max-chars", "100"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith(f"error: {source}: ") and "100" in err
