@@ -75,7 +75,7 @@ def find_sections(document: Document) -> list[Section]:
 # A paragraph that opens with its topic as a label: "Giltighetstid: Avtalet gäller ...",
 # "PRIORITERINGAR. Under perioden ...".
 RUN_IN_LABEL = regex.compile(
-    r"(?P<label>\p{Lu}[\p{L}-]*(?:[ ]\p{L}[\p{L}-]*){0,3}):[ \t]+\S"
+    r"(?P<label>\p{Lu}[\p{L}-]*(?:[ ]\p{L}[\p{L}-]*){0,3}):(?:[ \t]+\S|\s*$)"
     r"|(?P<upper>\p{Lu}[\p{Lu}-]+(?:[ ]\p{Lu}[\p{Lu}-]+){0,3})\.[ \t]+\p{Lu}"
 )
 

@@ -323,3 +323,18 @@ def test_safety_in_a_named_place_is_public_space_safety(tmp_path: Path) -> None:
         ["public_space_safety"],
         ["public_space_safety"],
     ]
+
+
+@pytest.mark.parametrize("where", ["above", "below"])
+def test_a_row_of_place_and_date_entries_dates_each_block(tmp_path: Path, where: str) -> None:
+    row = "Luleå den 3 mars 2025 Boden den 5 mars 2025\n\n"
+    blocks = (
+        "Maria Lindqvist\nKommunstyrelsens ordförande\n\n"
+        "Johan Nilsson\nKommunstyrelsens ordförande\n\n"
+    )
+    body = "Underskrifter\n\n" + (row + blocks if where == "above" else blocks + row)
+    record = agreement(tmp_path, body)
+    assert [(s.name, s.signed_date, s.signed_place) for s in record.signatories] == [
+        ("Maria Lindqvist", "2025-03-03", "Luleå"),
+        ("Johan Nilsson", "2025-03-05", "Boden"),
+    ]

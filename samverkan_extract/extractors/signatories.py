@@ -113,9 +113,14 @@ def _signature_like(ctx: Context, block: Block) -> bool:
             or (bool(find_dates(text)) and len(text.split()) <= 8)
         )
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    return len(lines) <= MAX_LINES and all(
-        len(ln) <= MAX_LINE and len(ln.split()) <= MAX_WORDS for ln in lines
-    )
+    return len(lines) <= MAX_LINES and all(_short_line(ln) for ln in lines)
+
+
+def _short_line(line: str) -> bool:
+    """Short enough for a signature block; a row of k place-and-date entries may be k
+    times as long."""
+    entries = max(1, len(find_dates(line)))
+    return len(line) <= MAX_LINE * entries and len(line.split()) <= MAX_WORDS * entries
 
 
 def find_signature_zone(ctx: Context) -> int:
@@ -229,7 +234,8 @@ def _classify(line: Line) -> str:
     text = line.text
     if pats["placeholder"].search(text) and not find_dates(text):
         return "placeholder"
-    if find_dates(text) and len(text.split()) <= 8:
+    dates = find_dates(text)
+    if dates and len(text.split()) <= 8 * len(dates):
         return "date"
     if is_person_name(text):
         return "name"
@@ -308,6 +314,20 @@ def _date_place(line: Line) -> tuple[str | None, str | None]:
     return dates[0].value, place
 
 
+def _dates_side_by_side(line: Line) -> list[tuple[str | None, str | None]]:
+    """A line of several place-and-date entries (blocks side by side flattened): each
+    entry's date and place, in order; empty when the line holds one date."""
+    dates = find_dates(line.text)
+    if len(dates) < 2:
+        return []
+    out = []
+    for i, d in enumerate(dates):
+        before = line.text[dates[i - 1].end if i else 0 : d.start]
+        part = Line(f"{before} {line.text[d.start : d.end]}", line.start, line.end, line.block)
+        out.append(_date_place(part))
+    return out
+
+
 def _org_kind(text: str) -> str:
     low = text.lower()
     if "kriminalvård" in low or "frivård" in low:
@@ -325,6 +345,7 @@ def extract_signatories(ctx: Context) -> list[Signatory]:
     for line in lines:
         line.kind = _classify(line)
     lines = _transpose_flattened(_join_broken_titles(lines))
+    named_blocks = {line.block for line in lines if line.kind == "name"}
 
     persons: list[Person] = []
     waiting_orgs: list[Line] = []
@@ -332,15 +353,27 @@ def extract_signatories(ctx: Context) -> list[Signatory]:
     place: str | None = None
     current: Person | None = None
     prev: Line | None = None
+    row_of_dates: list[tuple[str | None, str | None]] = []
     for line in lines:
         if line.kind == "date":
+            row = _dates_side_by_side(line)
+            undated = [p for p in persons if p.date is None]
+            if row and len(undated) >= len(row) and undated[-len(row) :] == persons[-len(row) :]:
+                # the row under the blocks it dates: one entry for each, in order
+                for person, (d, p) in zip(persons[-len(row) :], row, strict=True):
+                    person.date, person.place = d, p
+                continue
+            if row:  # "Luleå 2025-01-28   Boden 2025-01-30": one for each block below
+                row_of_dates = row
+                continue
             d, p = _date_place(line)
-            if current and _own_date(current, line):
+            if current and _own_date(current, line, named_blocks):
                 current.date, current.place, current.date_from_block = d, p, True
             else:
                 date, place = d, p
         elif line.kind == "name":
-            current = Person(line, date=date, place=place, orgs_before=len(waiting_orgs))
+            d, p = row_of_dates.pop(0) if row_of_dates else (date, place)
+            current = Person(line, date=d, place=p, orgs_before=len(waiting_orgs))
             persons.append(current)
         elif current is not None and current.org is None and _extends_title(current, line, prev):
             current.titles.append(line)
@@ -353,12 +386,14 @@ def extract_signatories(ctx: Context) -> list[Signatory]:
     return [_signatory(ctx, p) for p in persons]
 
 
-def _own_date(person: Person, line: Line) -> bool:
-    """A date under a person, in the person's block or table column, is that person's."""
+def _own_date(person: Person, line: Line, named_blocks: set[int]) -> bool:
+    """A date under a person, in the person's block or table column, or in a cell of
+    its own in the person's table row, is that person's."""
     if person.name.block == line.block:
         return not person.date_from_block
     if (
-        line.row is not None
+        line.block not in named_blocks
+        and line.row is not None
         and line.row == person.name.row
         and line.block // 1000 == person.name.block // 1000
     ):

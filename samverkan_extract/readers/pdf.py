@@ -1072,6 +1072,9 @@ class PageLayout:
                 piece for u in self.units[first_unit:] for piece in _split_stack(u, right - left)
             ]
             if self.content.ocr:
+                self.units[first_unit:] = [
+                    piece for u in self.units[first_unit:] for piece in _split_title_line(u)
+                ]
                 _guess_headings(self.units[first_unit:], round(stats.body_size * 2.4) / 2)
 
     def _continues(self, unit: Unit, line: Line, hkey: tuple[float, bool] | None) -> bool:
@@ -1127,6 +1130,43 @@ class PageLayout:
         unit.last_line = line
 
 
+def _split_title_line(unit: Unit) -> list[Unit]:
+    """On a scan, a short first line over a paragraph of full lines is a title read
+    into the paragraph ("Skolan som trygg plats" over its text); it is split off, and
+    ``_guess_headings`` then decides whether it reads like a heading."""
+    if unit.kind != "paragraph" or len(unit.lines) < 3 or len(unit.boxes) != len(unit.lines):
+        return [unit]
+    width = unit.right - unit.left
+    first, second = unit.boxes[0], unit.boxes[1]
+    title = unit.lines[0].strip()
+    if not title or title[-1] in ".,;:!?" or first[2] - first[0] >= 0.6 * width:
+        return [unit]
+    if second[2] - second[0] < 0.8 * width:
+        return [unit]
+    head = Unit(
+        "paragraph",
+        [unit.lines[0]],
+        unit.page,
+        first,
+        size=unit.size,
+        right=unit.right,
+        left=unit.left,
+        boxes=[first],
+    )
+    rest = unit.boxes[1:]
+    body = Unit(
+        "paragraph",
+        unit.lines[1:],
+        unit.page,
+        (min(b[0] for b in rest), rest[0][1], max(b[2] for b in rest), rest[-1][3]),
+        size=unit.size,
+        right=unit.right,
+        left=unit.left,
+        boxes=rest,
+    )
+    return [head, body]
+
+
 def _guess_headings(units: list[Unit], size: float) -> None:
     """On scanned pages, where weight cannot be seen: a one-line paragraph that reads
     like a title (short, capitalised, no closing punctuation) above body text."""
@@ -1138,7 +1178,8 @@ def _guess_headings(units: list[Unit], size: float) -> None:
         text = unit.lines[0].strip()
         words = text.split()
         upper_label = text.endswith(":") and text[:-1].isupper()  # "PARTER:"
-        if not words or len(words) > 10 or not text[0].isupper():
+        title = regex.sub(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.)\s+", "", text)
+        if not words or len(words) > 10 or not title[:1].isupper():
             continue
         if text[-1] in ".,;:!?" and not upper_label:
             continue
@@ -1186,7 +1227,12 @@ def list_marker(
     if ocr and first.text in BULLET_TOKENS and gap_after >= 0.6 * first.size:
         return (join_words(rest), rest[0].x0, "bullet")
     glued = first.text[:1]
-    if ocr and glued in BULLET_TOKENS and not glued.isalnum() and first.text[1:2].isupper():
+    opened_quote = glued in "\"'„”" and line.text.count(glued) == 1  # no closing quote
+    if (
+        ocr
+        and ((glued in BULLET_TOKENS and not glued.isalnum()) or opened_quote)
+        and first.text[1:2].isupper()
+    ):
         # a bullet read as a sign stuck to the first word: "«Kommunen"
         return (join_words([Word(first.text[1:], *_coords(first)), *rest]), first.x0, "bullet")
     if not (dash or number):
