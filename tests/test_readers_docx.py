@@ -1,0 +1,597 @@
+"""The DOCX reader, on agreements rendered with ``tests/fixtures/render.py`` and on
+small documents built here with python-docx.
+
+* parity: every seed and every own test agreement, rendered to DOCX, scores (micro-F1
+  against its gold record) no more than 0.02 below the same agreement read as TXT/MD,
+  and every evidence quote is ``text[start:end]`` of the read document;
+* side-by-side signature blocks in a borderless table (2 and 3 columns, one or two
+  rows) give each person their own name, title and organisation;
+* what ``readers/docx.py`` promises: header and footer read once each, without page
+  numbers, and never taken for body values; tables one cell per block with merged
+  cells once; headings from the paragraph style, outline level or a short all-bold
+  line; list items from numbering or a List style; content controls, tracked
+  insertions in and deletions out, text boxes after their paragraph; body order.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from samverkan_extract import extract
+from samverkan_extract.document import Document
+from samverkan_extract.evaluate import Counts, score_record
+from samverkan_extract.readers import read_document
+from tests.conftest import CORPUS, CORPUS_GOLD, TEST_AGREEMENTS, TEST_GOLD
+
+docx = pytest.importorskip("docx")
+
+from docx.enum.style import WD_STYLE_TYPE  # noqa: E402
+from docx.oxml import parse_xml  # noqa: E402
+from docx.oxml.ns import nsdecls, qn  # noqa: E402
+
+from tests.fixtures import render  # noqa: E402
+
+PARITY_MARGIN = 0.02
+
+
+def _documents() -> list[tuple[Path, Path]]:
+    docs = []
+    for folder, gold_dir in ((CORPUS, CORPUS_GOLD), (TEST_AGREEMENTS, TEST_GOLD)):
+        for src in sorted(folder.glob("*")):
+            if src.suffix.lower() in (".txt", ".md"):
+                gold = gold_dir / f"{src.stem}.json"
+                assert gold.is_file(), f"no gold record for {src}"
+                docs.append((src, gold))
+    return docs
+
+
+DOCS = _documents()
+SOURCES = {src.stem: src for src, _ in DOCS}
+GOLD = {src.stem: gold for src, gold in DOCS}
+STEMS = list(SOURCES)
+
+
+def micro(gold: dict[str, Any], pred: dict[str, Any]) -> tuple[float, dict[str, Counts]]:
+    scores = score_record(gold, pred)
+    total = Counts()
+    for counts in scores.values():
+        total.add(counts)
+    return total.f1, scores
+
+
+def score_diff(base: dict[str, Counts], other: dict[str, Counts]) -> str:
+    rows = []
+    for name, b in base.items():
+        o = other[name]
+        if (b.tp, b.fp, b.fn) != (o.tp, o.fp, o.fn):
+            rows.append(f"  {name}: txt tp/fp/fn={b.tp}/{b.fp}/{b.fn}  got {o.tp}/{o.fp}/{o.fn}")
+    return "\n".join(rows) or "  (no field differs)"
+
+
+def evidences(node: Any, path: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        if {"text", "start", "end", "page"} <= set(node):
+            yield path, node
+        for key, value in node.items():
+            yield from evidences(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from evidences(value, f"{path}[{i}]")
+
+
+def texts(document: Document, *kinds: str) -> list[str]:
+    return [document.block_text(b) for b in document.blocks if not kinds or b.kind in kinds]
+
+
+# --------------------------------------------------------------------------------------
+# 1. parity with the text
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def rendered_docx(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("docx")
+    return {stem: render.render_docx(src, out / f"{stem}.docx") for stem, src in SOURCES.items()}
+
+
+@pytest.fixture(scope="session")
+def text_scores() -> dict[str, tuple[float, dict[str, Counts]]]:
+    return {
+        stem: micro(json.loads(GOLD[stem].read_text("utf-8")), extract(src).to_dict())
+        for stem, src in SOURCES.items()
+    }
+
+
+@functools.cache
+def document_of(path: Path) -> Document:
+    return read_document(path)
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_docx_scores_as_well_as_its_text(
+    stem: str, rendered_docx: dict[str, Path], text_scores: dict[str, Any]
+) -> None:
+    path = rendered_docx[stem]
+    record = extract(path)
+    assert record.source.format == "docx"
+    assert record.source.ocr is False and record.source.pages is None
+    gold = json.loads(GOLD[stem].read_text("utf-8"))
+    f1, scores = micro(gold, record.to_dict())
+    f1_text, text_fields = text_scores[stem]
+    assert f1 >= f1_text - PARITY_MARGIN, (
+        f"{stem}.docx micro-F1 {f1:.3f} vs {f1_text:.3f} as text\n"
+        + score_diff(text_fields, scores)
+    )
+    text = document_of(path).text
+    found = list(evidences(record.to_dict()))
+    assert found
+    for where, ev in found:
+        assert text[ev["start"] : ev["end"]] == ev["text"], where
+        assert ev["page"] is None, where  # a DOCX has no pages to point at
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_rendered_docx_header_once_and_no_page_number_footer(
+    stem: str, rendered_docx: dict[str, Path]
+) -> None:
+    """The fixture puts "Samverkansöverenskommelse" in the header and "Sida {PAGE} av
+    {NUMPAGES}" in the footer: the header is one block, first; the footer has nothing
+    but page numbering, so it leaves nothing."""
+    document = document_of(rendered_docx[stem])
+    assert document.blocks[0].kind == "header"
+    assert texts(document, "header") == [render.HEADER_TEXT]
+    assert texts(document, "footer") == []
+    source = render.plain_text(render.parse_file(SOURCES[stem]))
+    assert document.text.count("Sida") == source.count("Sida")  # no "Sida 1 av 1" added
+    assert render.HEADER_TEXT not in texts(document, "heading", "paragraph", "table_cell")
+
+
+# --------------------------------------------------------------------------------------
+# 2. side-by-side signature blocks
+# --------------------------------------------------------------------------------------
+
+# Invented persons (no seed or test agreement names them).
+PERSONS = [
+    ("Göran Wikström", "Kommunstyrelsens ordförande och kommunalråd", "Alingsås kommun"),
+    ("Elsa Håkansson", "Lokalpolisområdeschef", "Lokalpolisområde Alingsås"),
+    ("Tove Bergkvist", "Frivårdschef", "Kriminalvården"),
+    ("Anneli Rask", "Kommundirektör", "Lerums kommun"),
+    ("Mattias Fridén", "Kommunpolis", "Lokalpolisområde Alingsås"),
+    ("Sigrid Ljungqvist", "Socialchef", "Alingsås kommun"),
+]
+SIGNED = "Alingsås 2025-01-15"
+BODY = (
+    "Samverkansöverenskommelse 2025–2027\n\n"
+    "Överenskommelsen ingås mellan {parties}.\n\n"
+    "Giltighetstid\n\n"
+    "Överenskommelsen gäller från den 1 januari 2025 till den 31 december 2027.\n\n"
+    "Samverkan\n\n"
+    "Parterna träffas i styrgruppen fyra gånger per år. Kommunen och polisen tar "
+    "varje år fram en gemensam lägesbild. Arbetet följs upp årligen.\n\n"
+)
+
+
+def parties_sentence(persons: list[tuple[str, str, str]]) -> str:
+    orgs = list(dict.fromkeys(org for _, _, org in persons))
+    return ", ".join(orgs[:-1]) + " och " + orgs[-1]
+
+
+def signature_agreement(persons: list[tuple[str, str, str]], *, date_per_block: bool) -> str:
+    text = BODY.format(parties=parties_sentence(persons))
+    if not date_per_block:
+        text += SIGNED + "\n\n"
+    for name, title, org in persons:
+        text += (SIGNED + "\n" if date_per_block else "") + f"{name}\n{title}\n{org}\n\n"
+    return text
+
+
+# (persons, table columns, place/date above each block)
+SIGNATURE_LAYOUTS = {
+    "2_columns": (2, 2, True),
+    "3_columns": (3, 3, False),
+    "2_columns_2_rows": (4, 2, False),
+    "3_columns_2_rows": (6, 3, True),
+}
+
+
+def assert_signatories(record: Any, persons: list[tuple[str, str, str]]) -> None:
+    got = {s.name: (s.title, s.organization) for s in record.signatories}
+    assert got == {name: (title, org) for name, title, org in persons}
+    assert len(record.signatories) == len(persons)
+    for s in record.signatories:
+        assert s.signed_date == "2025-01-15", s.name
+
+
+@pytest.mark.parametrize("layout", SIGNATURE_LAYOUTS)
+def test_docx_side_by_side_signature_table(tmp_path: Path, layout: str) -> None:
+    n, columns, per_block = SIGNATURE_LAYOUTS[layout]
+    persons = PERSONS[:n]
+    src = tmp_path / "agreement.txt"
+    src.write_text(signature_agreement(persons, date_per_block=per_block), encoding="utf-8")
+    path = render.render_docx(src, tmp_path / "agreement.docx")
+    table = docx.Document(str(path)).tables[-1]
+    assert len(table.columns) == columns and len(table.rows) == n // columns
+    assert table.cell(0, 0).text.count(persons[0][0]) == 1
+    document = read_document(path)
+    cells = [b for b in document.blocks if b.kind == "table_cell"]
+    assert [(b.row, b.col) for b in cells] == [(k // columns, k % columns) for k in range(n)]
+    assert_signatories(extract(path), persons)
+
+
+def test_docx_hand_made_signature_table_with_signature_lines(tmp_path: Path) -> None:
+    """A 3-column table as people make it in Word: a line to sign on, then name, title
+    and organisation as paragraphs of the cell, place and date in the cell's top."""
+    persons = PERSONS[:3]
+    d = docx.Document()
+    for line in BODY.format(parties=parties_sentence(persons)).strip().split("\n\n"):
+        d.add_paragraph(line)
+    table = d.add_table(rows=1, cols=3)
+    for k, (name, title, org) in enumerate(persons):
+        cell = table.cell(0, k)
+        cell.paragraphs[0].text = SIGNED
+        for line in ("", "_______________________", name, title, org):
+            cell.add_paragraph(line)
+    path = tmp_path / "signed.docx"
+    d.save(str(path))
+    assert_signatories(extract(path), persons)
+
+
+# --------------------------------------------------------------------------------------
+# 4. what the DOCX reader promises, on documents built here
+# --------------------------------------------------------------------------------------
+
+TITLE = "Överenskommelse om samverkan för ökad trygghet i Alingsås 2025–2027"
+PARTY_ROWS = [
+    ("Part", "Organisationsnummer", "Adress"),
+    ("Alingsås kommun", "212000-1405", "Stora torget 1, 441 30 Alingsås"),
+    ("Polismyndigheten, lokalpolisområde Alingsås", "202100-0076", "Box 123, 441 21 Alingsås"),
+]
+HEADER_LINES = ["Samverkansöverenskommelse", "Dnr KS 2024/815"]
+FOOTER_LINE = "Trygghetsenheten, Lerums kommun"
+
+
+def add_field(paragraph: Any, instr: str, shown: str) -> None:
+    """A complex field (begin, code, separate, shown result, end), as Word writes it."""
+    for xml in (
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>',
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {nsdecls('w')}><w:t>{shown}</w:t></w:r>",
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraph._p.append(parse_xml(xml))
+
+
+def fill_header_and_footer(section: Any) -> None:
+    header = section.header
+    header.is_linked_to_previous = False
+    header.paragraphs[0].text = HEADER_LINES[0]
+    header.add_paragraph(HEADER_LINES[1])
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    footer.paragraphs[0].text = FOOTER_LINE
+    numbers = footer.add_paragraph("Sida ")
+    add_field(numbers, "PAGE", "1")
+    numbers.add_run(" av ")
+    add_field(numbers, "NUMPAGES", "2")
+
+
+def agreement_docx(path: Path) -> Path:
+    """A whole small agreement: a running header with a reference number, a footer with
+    page numbers, a title, a party table, a period, a forum, priorities as a list, and a
+    signature table; and a second section that repeats the header and footer."""
+    d = docx.Document()
+    fill_header_and_footer(d.sections[0])
+    d.add_paragraph(TITLE, style="Title")
+    d.add_paragraph("Parter", style="Heading 1")
+    table = d.add_table(rows=len(PARTY_ROWS), cols=3)
+    table.style = "Table Grid"
+    for r, row in enumerate(PARTY_ROWS):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    d.add_paragraph("Giltighetstid", style="Heading 1")
+    d.add_paragraph("Överenskommelsen gäller från den 1 januari 2025 till den 31 december 2027.")
+    d.add_paragraph("Samverkan", style="Heading 1")
+    d.add_paragraph(
+        "Kommunen och polisen träffas i styrgruppen fyra gånger per år och tar varje år "
+        "fram en gemensam lägesbild."
+    )
+    d.add_paragraph("Prioriterade områden", style="Heading 1")
+    for item in ("Unga i riskzon", "Narkotika", "Våld i nära relationer"):
+        d.add_paragraph(item, style="List Bullet")
+    fill_header_and_footer(d.add_section())
+    d.add_paragraph("Uppföljning", style="Heading 1")
+    d.add_paragraph("Överenskommelsen följs upp årligen i styrgruppen.")
+    d.add_paragraph(SIGNED)
+    signatures = d.add_table(rows=1, cols=2)
+    for k, (name, title, org) in enumerate(PERSONS[:2]):
+        cell = signatures.cell(0, k)
+        for line in (name, title, org):
+            cell.add_paragraph(line)
+    d.save(str(path))
+    return path
+
+
+def test_docx_header_and_footer_are_read_once_without_page_numbers(tmp_path: Path) -> None:
+    document = read_document(agreement_docx(tmp_path / "a.docx"))
+    # two sections, each with its own header and footer part of the same text: once each
+    assert texts(document, "header") == ["\n".join(HEADER_LINES)]
+    assert texts(document, "footer") == [FOOTER_LINE]
+    assert document.blocks[0].kind == "header" and document.blocks[-1].kind == "footer"
+    assert "Sida" not in document.text  # "Sida {PAGE} av {NUMPAGES}" leaves nothing
+    body = "\n".join(texts(document, "heading", "paragraph", "list_item", "table_cell"))
+    for line in [*HEADER_LINES, FOOTER_LINE]:
+        assert line not in body
+    assert document.text.count(HEADER_LINES[1]) == 1
+
+
+def test_docx_header_and_footer_do_not_leak_into_body_values(tmp_path: Path) -> None:
+    path = agreement_docx(tmp_path / "a.docx")
+    document = read_document(path)
+    record = extract(path)
+    assert record.title is not None and record.title.value == TITLE
+    assert record.period is not None
+    assert (record.period.start, record.period.end) == ("2025-01-01", "2027-12-31")
+    # the footer names Lerums kommun: not a party, not a municipality
+    assert {p.name for p in record.parties if p.kind == "municipality"} == {"Alingsås kommun"}
+    assert [m.code for m in record.municipalities] == ["1489"]
+    assert [s.name for s in record.signatories] == [p[0] for p in PERSONS[:2]]
+    # a reference number printed in the running header is not lost
+    assert "KS 2024/815" in [r.value for r in record.reference_numbers]
+    dump = record.to_dict()
+    for where, ev in evidences(dump):
+        block = document.block_at(ev["start"])
+        assert block is not None, where
+        if where.startswith("$.reference_numbers"):
+            continue
+        assert block.kind not in ("header", "footer"), f"{where} taken from the {block.kind}"
+
+
+def test_docx_party_table_gives_the_parties_with_org_numbers(tmp_path: Path) -> None:
+    path = agreement_docx(tmp_path / "a.docx")
+    document = read_document(path)
+    cells = [b for b in document.blocks if b.kind == "table_cell" and b.table == 0]
+    assert [document.block_text(b) for b in cells] == [v for row in PARTY_ROWS for v in row]
+    assert [(b.row, b.col) for b in cells] == [(r, c) for r in range(3) for c in range(3)]
+    parties = {p.kind: p for p in extract(path).parties}
+    assert set(parties) == {"municipality", "police"}
+    kommun, police = parties["municipality"], parties["police"]
+    assert kommun.name == "Alingsås kommun" and kommun.municipality_code == "1489"
+    assert kommun.org_number == "212000-1405"
+    assert kommun.address == "Stora torget 1, 441 30 Alingsås"
+    assert police.police_area == "Alingsås" and police.org_number == "202100-0076"
+    assert police.address == "Box 123, 441 21 Alingsås"
+    # the same table as a Markdown table gives the same parties
+    md = tmp_path / "a.md"
+    md.write_text(
+        f"# {TITLE}\n\n## Parter\n\n"
+        + "\n".join("| " + " | ".join(row) + " |" for row in PARTY_ROWS[:1])
+        + "\n|---|---|---|\n"
+        + "\n".join("| " + " | ".join(row) + " |" for row in PARTY_ROWS[1:])
+        + "\n\n## Giltighetstid\n\nÖverenskommelsen gäller från den 1 januari 2025 till den "
+        "31 december 2027.\n\nKommunen och polisen träffas i styrgruppen fyra gånger per år.\n",
+        encoding="utf-8",
+    )
+
+    def party_dicts(p: Any) -> dict[str, Any]:
+        return {k: v for k, v in p.model_dump(mode="json").items() if k != "evidence"}
+
+    assert [party_dicts(p) for p in extract(md).parties] == [
+        party_dicts(p) for p in extract(path).parties
+    ]
+
+
+def test_docx_merged_cells_are_read_once(tmp_path: Path) -> None:
+    d = docx.Document()
+    t = d.add_table(rows=4, cols=3)
+    t.style = "Table Grid"
+    t.cell(0, 0).text = "Forum"
+    t.cell(0, 1).merge(t.cell(0, 2)).text = "Mötesfrekvens och ansvar"  # across
+    t.cell(1, 0).merge(t.cell(3, 0)).text = "Lokala brottsförebyggande rådet"  # down
+    for r, (often, who) in enumerate(
+        [("Fyra gånger per år", "Kommunen"), ("Vid behov", "Polisen"), ("Årligen", "Båda")], 1
+    ):
+        t.cell(r, 1).text = often
+        t.cell(r, 2).text = who
+    d.add_paragraph("Efter tabellen.")
+    path = tmp_path / "merged.docx"
+    d.save(str(path))
+    # python-docx itself repeats a merged cell in every grid position it covers
+    assert [c.text for c in t.rows[0].cells].count("Mötesfrekvens och ansvar") == 2
+    document = read_document(path)
+    assert document.text.count("Mötesfrekvens och ansvar") == 1
+    assert document.text.count("Lokala brottsförebyggande rådet") == 1
+    cells = [(b.row, b.col, document.block_text(b)) for b in document.blocks if b.table == 0]
+    assert cells == [
+        (0, 0, "Forum"),
+        (0, 1, "Mötesfrekvens och ansvar"),
+        (1, 0, "Lokala brottsförebyggande rådet"),
+        (1, 1, "Fyra gånger per år"),
+        (1, 2, "Kommunen"),
+        (2, 1, "Vid behov"),
+        (2, 2, "Polisen"),
+        (3, 1, "Årligen"),
+        (3, 2, "Båda"),
+    ]
+    assert all(b.kind == "table_cell" for b in document.blocks if b.table == 0)
+    assert texts(document)[-1] == "Efter tabellen."
+
+
+def test_docx_headings_come_from_styles_outline_levels_and_bold_lines(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_paragraph("Samverkansöverenskommelse 2025–2027", style="Title")
+    d.add_paragraph("Bakgrund", style="Heading 1")
+    d.add_paragraph("Lokala förhållanden", style="Heading 2")
+    d.styles.add_style("Rubrik 1", WD_STYLE_TYPE.PARAGRAPH)
+    d.add_paragraph("Syfte och mål", style="Rubrik 1")
+    outlined = d.add_paragraph("Organisation")
+    outlined._p.get_or_add_pPr().append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="1"/>'))
+    d.add_paragraph().add_run("Prioriterade områden").bold = True
+    d.add_paragraph().add_run("Parter:").bold = True
+    d.add_paragraph().add_run(
+        "Hela denna mening är fet men den är en vanlig mening i avtalet och ingen rubrik, "
+        "eftersom den är lång och slutar med punkt."
+    ).bold = True
+    d.add_paragraph("En vanlig mening i brödtexten.")
+    path = tmp_path / "headings.docx"
+    d.save(str(path))
+    document = read_document(path)
+    got = [(b.kind, b.level, document.block_text(b)) for b in document.blocks]
+    assert got == [
+        ("heading", 1, "Samverkansöverenskommelse 2025–2027"),
+        ("heading", 2, "Bakgrund"),
+        ("heading", 3, "Lokala förhållanden"),
+        ("heading", 2, "Syfte och mål"),
+        ("heading", 3, "Organisation"),
+        ("heading", 4, "Prioriterade områden"),
+        ("heading", 6, "Parter:"),
+        (
+            "paragraph",
+            0,
+            "Hela denna mening är fet men den är en vanlig mening i avtalet och ingen rubrik, "
+            "eftersom den är lång och slutar med punkt.",
+        ),
+        ("paragraph", 0, "En vanlig mening i brödtexten."),
+    ]
+
+
+def _set_numbering(paragraph: Any, num_id: int | str, level: int = 0) -> None:
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/>'
+            f'<w:numId w:val="{num_id}"/></w:numPr>'
+        )
+    )
+
+
+def test_docx_list_items_come_from_numbering_and_list_styles(tmp_path: Path) -> None:
+    d = docx.Document()
+    bullet_id = d.styles["List Bullet"].element.pPr.numPr.numId.val
+    number_id = d.styles["List Number"].element.pPr.numPr.numId.val
+    d.add_paragraph("Parterna prioriterar:")
+    d.add_paragraph("Unga i riskzon", style="List Bullet")
+    d.add_paragraph("Narkotika", style="List Bullet 2")
+    d.add_paragraph("Lägesbild", style="List Number")
+    d.add_paragraph("Åtgärdsplan", style="List Number")
+    _set_numbering(d.add_paragraph("Otrygga platser"), bullet_id)
+    _set_numbering(d.add_paragraph("Uppföljning"), number_id)
+    d.add_paragraph("• Trafiksäkerhet")
+    removed = d.add_paragraph("Inte längre en punkt", style="List Bullet")
+    _set_numbering(removed, 0)  # numId 0: numbering switched off
+    d.add_paragraph("Vanlig text.")
+    path = tmp_path / "lists.docx"
+    d.save(str(path))
+    document = read_document(path)
+    got = [(b.kind, b.level, document.block_text(b)) for b in document.blocks]
+    # level 0: a bullet, level 1: a numbered item; the number itself is not text
+    assert got == [
+        ("paragraph", 0, "Parterna prioriterar:"),
+        ("list_item", 0, "Unga i riskzon"),
+        ("list_item", 0, "Narkotika"),
+        ("list_item", 1, "Lägesbild"),
+        ("list_item", 1, "Åtgärdsplan"),
+        ("list_item", 0, "Otrygga platser"),
+        ("list_item", 1, "Uppföljning"),
+        ("list_item", 0, "Trafiksäkerhet"),
+        ("paragraph", 0, "Inte längre en punkt"),
+        ("paragraph", 0, "Vanlig text."),
+    ]
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def test_docx_content_controls_tracked_changes_and_text_boxes(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_paragraph("Samverkansöverenskommelse", style="Title")
+    sect = d.element.body.find(qn("w:sectPr"))
+    sect.addprevious(
+        parse_xml(
+            f'<w:sdt {nsdecls("w")}><w:sdtPr><w:alias w:val="Syfte"/></w:sdtPr><w:sdtContent>'
+            "<w:p><w:r><w:t>Syftet är att minska brottsligheten i Alingsås.</w:t></w:r></w:p>"
+            "</w:sdtContent></w:sdt>"
+        )
+    )
+    sect.addprevious(
+        parse_xml(
+            f"<w:sdt {nsdecls('w')}><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>"
+            "<w:p><w:r><w:t>Klicka här för att ange text.</w:t></w:r></w:p>"
+            "</w:sdtContent></w:sdt>"
+        )
+    )
+    tracked = d.add_paragraph()
+    for xml in (
+        f'<w:r {nsdecls("w")}><w:t xml:space="preserve">Parterna träffas </w:t></w:r>',
+        f'<w:ins {nsdecls("w")} w:id="1" w:author="A"><w:r>'
+        '<w:t xml:space="preserve">fyra gånger per år </w:t></w:r></w:ins>',
+        f'<w:del {nsdecls("w")} w:id="2" w:author="A"><w:r>'
+        '<w:delText xml:space="preserve">två gånger per år </w:delText></w:r></w:del>',
+        f"<w:r {nsdecls('w')}><w:t>i styrgruppen.</w:t></w:r>",
+    ):
+        tracked._p.append(parse_xml(xml))
+    anchor = d.add_paragraph("Lägesbilden tas fram årligen.")
+    anchor._p.append(
+        parse_xml(
+            f'<w:r xmlns:w="{W_NS}"><w:drawing>'
+            '<wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+            'wordprocessingDrawing"><a:graphic xmlns:a="http://schemas.openxmlformats.org/'
+            'drawingml/2006/main"><a:graphicData uri="http://schemas.microsoft.com/office/'
+            'word/2010/wordprocessingShape"><wps:wsp xmlns:wps="http://schemas.microsoft.com/'
+            'office/word/2010/wordprocessingShape"><wps:txbx><w:txbxContent><w:p><w:r>'
+            "<w:t>Faktaruta: trygghetsmätningen görs varje höst.</w:t></w:r></w:p>"
+            "</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:inline>"
+            "</w:drawing></w:r>"
+        )
+    )
+    d.add_paragraph("Efter rutan.")
+    path = tmp_path / "controls.docx"
+    d.save(str(path))
+    # the placeholder control ("Klicka här ...") and the deleted words are not text; the
+    # text box follows the paragraph that anchors it
+    assert texts(read_document(path)) == [
+        "Samverkansöverenskommelse",
+        "Syftet är att minska brottsligheten i Alingsås.",
+        "Parterna träffas fyra gånger per år i styrgruppen.",
+        "Lägesbilden tas fram årligen.",
+        "Faktaruta: trygghetsmätningen görs varje höst.",
+        "Efter rutan.",
+    ]
+
+
+def test_docx_body_reads_in_document_order(tmp_path: Path) -> None:
+    """Paragraphs and tables interleaved come back in the order of the document, each
+    block at its place in the text."""
+    d = docx.Document()
+    d.add_paragraph("Första stycket.")
+    t = d.add_table(rows=1, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "A1", "B1"
+    d.add_paragraph("Andra stycket.")
+    t = d.add_table(rows=2, cols=2)
+    for r in range(2):
+        for c in range(2):
+            t.cell(r, c).text = f"{'AB'[c]}{r + 2}"
+    d.add_paragraph("Sista stycket.")
+    path = tmp_path / "order.docx"
+    d.save(str(path))
+    document = read_document(path)
+    assert texts(document) == [
+        "Första stycket.",
+        "A1",
+        "B1",
+        "Andra stycket.",
+        "A2",
+        "B2",
+        "A3",
+        "B3",
+        "Sista stycket.",
+    ]
+    assert [b.table for b in document.blocks] == [None, 0, 0, None, 1, 1, 1, 1, None]
+    starts = [b.start for b in document.blocks]
+    assert starts == sorted(starts)
+    assert document.text == "\n\n".join(texts(document))

@@ -1,0 +1,548 @@
+"""The PDF reader on born-digital PDFs rendered from the text agreements.
+
+* parity: every seed and every own test agreement, rendered to PDF, scores (micro-F1
+  against its gold record) no more than 0.02 below the same agreement read as TXT/MD;
+* evidence: every evidence quote is ``text[start:end]`` of the read document and its
+  page is the page pdfplumber finds that text on;
+* side-by-side signature blocks (2 and 3 columns, one or two rows) give each person
+  their own name, title and organisation;
+* layout: the running header and "Sida N av M" are dropped, line-end hyphenation is
+  joined, doubled "fake bold" glyphs are removed, two text columns read column by
+  column.
+
+The PDFs are rendered once per session with ``tests/fixtures/render.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from samverkan_extract import Agreement, extract
+from samverkan_extract.document import Document
+from samverkan_extract.evaluate import Counts, score_record
+from samverkan_extract.extractors import extract_agreement
+from samverkan_extract.readers import read_document
+from tests.conftest import CORPUS, CORPUS_GOLD, TEST_AGREEMENTS, TEST_GOLD
+
+pdfplumber = pytest.importorskip("pdfplumber")
+pytest.importorskip("reportlab")
+
+from tests.fixtures import render  # noqa: E402
+
+PARITY_MARGIN = 0.02
+WORD = re.compile(r"\w+")
+PAGE_LABEL = re.compile(r"(?im)^\s*sida\s+\d+\s+av\s+\d+\s*$")
+
+
+def _documents() -> list[tuple[Path, Path]]:
+    docs = []
+    for folder, gold_dir in ((CORPUS, CORPUS_GOLD), (TEST_AGREEMENTS, TEST_GOLD)):
+        for src in sorted(folder.glob("*")):
+            if src.suffix.lower() in (".txt", ".md"):
+                gold = gold_dir / f"{src.stem}.json"
+                assert gold.is_file(), f"no gold record for {src}"
+                docs.append((src, gold))
+    return docs
+
+
+DOCS = _documents()
+SOURCES = {src.stem: src for src, _ in DOCS}
+GOLD = {src.stem: gold for src, gold in DOCS}
+STEMS = list(SOURCES)
+# drafts carry no signatures
+SIGNED_STEMS = [s for s in STEMS if json.loads(GOLD[s].read_text("utf-8"))["signatories"]]
+
+
+# --------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------
+
+
+def micro(gold: dict[str, Any], pred: dict[str, Any]) -> tuple[float, dict[str, Counts]]:
+    """Micro-F1 over all fields (as ``samverkan-extract evaluate`` sums them) and the
+    per-field counts."""
+    scores = score_record(gold, pred)
+    total = Counts()
+    for counts in scores.values():
+        total.add(counts)
+    return total.f1, scores
+
+
+def score_diff(base: dict[str, Counts], other: dict[str, Counts]) -> str:
+    rows = []
+    for name, b in base.items():
+        o = other[name]
+        if (b.tp, b.fp, b.fn) != (o.tp, o.fp, o.fn):
+            rows.append(f"  {name}: txt tp/fp/fn={b.tp}/{b.fp}/{b.fn}  got {o.tp}/{o.fp}/{o.fn}")
+    return "\n".join(rows) or "  (no field differs)"
+
+
+def evidences(node: Any, path: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every evidence object in a record dump, with where it sits."""
+    if isinstance(node, dict):
+        if {"text", "start", "end", "page"} <= set(node):
+            yield path, node
+        for key, value in node.items():
+            yield from evidences(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from evidences(value, f"{path}[{i}]")
+
+
+def body_crop(page: Any) -> Any:
+    """The page inside the running header (top) and the page-number footer (bottom)."""
+    return page.crop((0, 60, page.width, page.height - 55))
+
+
+@dataclass
+class Printed:
+    """What pdfplumber finds in a PDF, independent of the reader under test (each file
+    parsed once per session)."""
+
+    lines: list[list[str]]  # each whole page's lines
+    bodies: list[str]  # each page's text inside the running header and footer
+    columns: list[str]  # each page body's text, column by column
+    first_page_words: tuple[int, int]  # words in the left and right half of page 1
+    defect: str | None  # text the fixture printed over other text, or across the gutter
+
+
+@functools.cache
+def printed(pdf_path: Path, columns: int) -> Printed:
+    """pdfplumber's reading of a PDF laid out in ``columns`` text columns (plain
+    extract_text interleaves two columns line by line, so they are cropped apart)."""
+    lines, bodies, column_texts = [], [], []
+    first = (0, 0)
+    defect = None
+    with pdfplumber.open(pdf_path) as pdf:
+        for n, page in enumerate(pdf.pages, 1):
+            lines.append((page.extract_text() or "").strip().split("\n"))
+            body = body_crop(page)
+            bodies.append(body.extract_text() or "")
+            x0, top, x1, bottom = body.bbox
+            width = (x1 - x0) / columns
+            for k in range(columns):
+                box = (x0 + k * width, top, x0 + (k + 1) * width, bottom)
+                column_texts.append(body.crop(box).extract_text() or "")
+            words = body.extract_words()
+            mid = float(page.width) / 2
+            if n == 1:
+                first = (
+                    sum(1 for w in words if w["x1"] < mid),
+                    sum(1 for w in words if w["x0"] > mid),
+                )
+            defect = defect or _overprint(page.chars, n)
+            if columns == 2 and defect is None:
+                for w in words:
+                    if w["x0"] < mid - 5 < mid + 5 < w["x1"]:
+                        defect = f"page {n}: {w['text'][:20]!r}... printed across the gutter"
+                        break
+    return Printed(lines, bodies, column_texts, first, defect)
+
+
+def _overprint(chars: list[dict[str, Any]], page: int) -> str | None:
+    """Two different glyphs printed over each other on one line (a table header wider
+    than its cell in a narrow column): no reader can get those words apart."""
+    rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for c in chars:
+        if c["text"].strip():
+            rows[round(c["top"])].append(c)
+    for row in rows.values():
+        row.sort(key=lambda c: c["x0"])
+        for a, b in zip(row, row[1:], strict=False):
+            same_glyph = b["text"] == a["text"] and abs(b["x0"] - a["x0"]) < 1
+            if b["x0"] < a["x1"] - 1.0 and not same_glyph:
+                return f"page {page}: {a['text']!r} and {b['text']!r} printed over each other"
+    return None
+
+
+class PdfPage:
+    """What pdfplumber sees on one page: its words, and the words it breaks at a hyphen
+    (so that a word the reader joined is still found on the page it came from)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = set(WORD.findall(text))
+        self.prefixes = set(re.findall(r"(\w+)-(?=\s)", text))
+        self.lines = [WORD.findall(line) for line in text.split("\n")]
+
+    def has(self, word: str) -> bool:
+        return word in self.tokens or any(
+            word[:i] in self.prefixes and word[i:] in self.tokens for i in range(1, len(word))
+        )
+
+    def has_run(self, words: list[str]) -> bool:
+        """The words one after another on one line (a name in a signature block)."""
+        n = len(words)
+        return any(
+            line[i : i + n] == words for line in self.lines for i in range(len(line) - n + 1)
+        )
+
+
+@functools.cache
+def document_of(pdf_path: Path) -> Document:
+    """The read document of a rendered PDF (each file read once per session)."""
+    return read_document(pdf_path)
+
+
+@functools.cache
+def record_of(pdf_path: Path) -> Agreement:
+    """The record of a rendered PDF, made from its read document as ``extract`` makes
+    it (``test_extract_is_the_record_of_the_read_document`` holds them equal), so
+    that no file is read twice."""
+    return extract_agreement(document_of(pdf_path))
+
+
+@functools.cache
+def pdf_pages(pdf_path: Path) -> list[PdfPage]:
+    return [PdfPage(text) for text in printed(pdf_path, 1).bodies]
+
+
+def pages_holding(pages: list[PdfPage], text: str) -> list[int]:
+    """1-based pages on which every word of ``text`` is printed; for a quote that runs
+    over a page break, the page it starts on."""
+    words = WORD.findall(text)
+    if not words:
+        return []
+    found = [i + 1 for i, page in enumerate(pages) if all(page.has(w) for w in words)]
+    if found:
+        return found
+    return [
+        i + 1
+        for i in range(len(pages) - 1)
+        if pages[i].has(words[0]) and all(pages[i].has(w) or pages[i + 1].has(w) for w in words)
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# session fixtures
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def born_digital(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("born_digital_pdf")
+    return {stem: render.render_pdf(src, out / f"{stem}.pdf") for stem, src in SOURCES.items()}
+
+
+@pytest.fixture(scope="session")
+def two_column(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("two_column_pdf")
+    return {
+        stem: render.render_pdf(src, out / f"{stem}.pdf", columns=2)
+        for stem, src in SOURCES.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def text_scores() -> dict[str, tuple[float, dict[str, Counts]]]:
+    """Micro-F1 of every agreement read from its own TXT/MD file."""
+    return {
+        stem: micro(json.loads(GOLD[stem].read_text("utf-8")), extract(src).to_dict())
+        for stem, src in SOURCES.items()
+    }
+
+
+# --------------------------------------------------------------------------------------
+# 1. parity with the text
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_born_digital_pdf_scores_as_well_as_its_text(
+    stem: str, born_digital: dict[str, Path], text_scores: dict[str, Any]
+) -> None:
+    pdf = born_digital[stem]
+    record = record_of(pdf)
+    assert record.source.format == "pdf"
+    assert record.source.ocr is False, "a PDF with a text layer was sent to OCR"
+    assert record.source.pages == len(printed(pdf, 1).lines)
+    gold = json.loads(GOLD[stem].read_text("utf-8"))
+    f1, scores = micro(gold, record.to_dict())
+    f1_text, text_fields = text_scores[stem]
+    assert f1 >= f1_text - PARITY_MARGIN, (
+        f"{stem}.pdf micro-F1 {f1:.3f} vs {f1_text:.3f} as text\n" + score_diff(text_fields, scores)
+    )
+
+
+def test_extract_is_the_record_of_the_read_document(born_digital: dict[str, Path]) -> None:
+    pdf = born_digital[STEMS[1]]
+    assert extract(pdf).to_dict() == record_of(pdf).to_dict()
+
+
+# --------------------------------------------------------------------------------------
+# 3. evidence: offsets into the read text, pages where pdfplumber finds the text
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_pdf_evidence_is_the_text_at_its_offsets_on_its_page(
+    stem: str, born_digital: dict[str, Path]
+) -> None:
+    pdf = born_digital[stem]
+    document = document_of(pdf)
+    record = record_of(pdf).to_dict()
+    pages = pdf_pages(pdf)
+    problems = []
+    later_pages = 0  # values checked on a page after the first
+    found_evidence = list(evidences(record))
+    assert found_evidence
+    for where, ev in found_evidence:
+        assert document.text[ev["start"] : ev["end"]] == ev["text"], where
+        assert ev["page"] is not None and 1 <= ev["page"] <= len(pages), (where, ev["page"])
+        assert document.page_at(ev["start"]) == ev["page"], where
+        holding = pages_holding(pages, ev["text"])
+        if not holding:
+            problems.append(f"{where}: {ev['text']!r} is on no page of the PDF")
+        elif ev["page"] not in holding:
+            problems.append(f"{where}: {ev['text']!r} has page {ev['page']}, PDF has {holding}")
+        elif len(holding) == 1 and ev["page"] >= 2:
+            later_pages += 1
+    assert not problems, "\n".join(problems)
+    if len(pages) >= 2 and stem in SIGNED_STEMS:
+        # the signatures close a multi-page agreement: at least they are on a later page
+        assert later_pages >= 1, "no value was checked on page 2 or later"
+
+
+@pytest.mark.parametrize("stem", SIGNED_STEMS)
+def test_pdf_signatories_carry_the_page_their_name_is_printed_on(
+    stem: str, born_digital: dict[str, Path]
+) -> None:
+    pdf = born_digital[stem]
+    record = record_of(pdf)
+    gold = json.loads(GOLD[stem].read_text("utf-8"))["signatories"]
+    assert record.signatories, f"no signatory read from the PDF (its gold record has {len(gold)})"
+    pages = pdf_pages(pdf)
+    for s in record.signatories:
+        words = WORD.findall(s.name)
+        printed_on = [i + 1 for i, page in enumerate(pages) if page.has_run(words)]
+        assert len(printed_on) == 1, f"{s.name!r} printed on pages {printed_on}"
+        assert s.evidence.page == printed_on[0], s.name
+    if len(pages) >= 2:  # the signatures close the agreement: not on its first page
+        assert max(s.evidence.page or 0 for s in record.signatories) >= 2
+
+
+# --------------------------------------------------------------------------------------
+# 2. side-by-side signature blocks
+# --------------------------------------------------------------------------------------
+
+# Invented persons (no seed or test agreement names them).
+PERSONS = [
+    ("Göran Wikström", "Kommunstyrelsens ordförande och kommunalråd", "Alingsås kommun"),
+    ("Elsa Håkansson", "Lokalpolisområdeschef", "Lokalpolisområde Alingsås"),
+    ("Tove Bergkvist", "Frivårdschef", "Kriminalvården"),
+    ("Anneli Rask", "Kommundirektör", "Lerums kommun"),
+    ("Mattias Fridén", "Kommunpolis", "Lokalpolisområde Alingsås"),
+    ("Sigrid Ljungqvist", "Socialchef", "Alingsås kommun"),
+]
+
+SIGNED = "Alingsås 2025-01-15"
+
+
+def signature_agreement(persons: list[tuple[str, str, str]], *, date_per_block: bool) -> str:
+    """A short agreement whose signature area has one block per person (name, title,
+    organisation), with the place and date above all blocks or above each."""
+    orgs = list(dict.fromkeys(org for _, _, org in persons))
+    parties = ", ".join(orgs[:-1]) + " och " + orgs[-1]
+    text = (
+        "Samverkansöverenskommelse 2025–2027\n\n"
+        f"Överenskommelsen ingås mellan {parties}.\n\n"
+        "Giltighetstid\n\n"
+        "Överenskommelsen gäller från den 1 januari 2025 till den 31 december 2027.\n\n"
+        "Samverkan\n\n"
+        "Parterna träffas i styrgruppen fyra gånger per år. Kommunen och polisen tar "
+        "varje år fram en gemensam lägesbild. Arbetet följs upp årligen.\n\n"
+    )
+    if not date_per_block:
+        text += SIGNED + "\n\n"
+    for name, title, org in persons:
+        text += (SIGNED + "\n" if date_per_block else "") + f"{name}\n{title}\n{org}\n\n"
+    return text
+
+
+# (persons, columns the fixture lays them out in, place/date above each block)
+SIGNATURE_LAYOUTS = {
+    "2_columns": (2, 2, True),
+    "3_columns": (3, 3, False),
+    "2_columns_2_rows": (4, 2, False),
+    "3_columns_2_rows": (6, 3, True),
+}
+
+
+def assert_signatories(record: Any, persons: list[tuple[str, str, str]]) -> None:
+    got = {s.name: (s.title, s.organization) for s in record.signatories}
+    expected = {name: (title, org) for name, title, org in persons}
+    assert got == expected
+    assert len(record.signatories) == len(persons)
+    for s in record.signatories:
+        assert s.signed_date == "2025-01-15", s.name
+
+
+@pytest.mark.parametrize("layout", SIGNATURE_LAYOUTS)
+def test_pdf_side_by_side_signature_blocks(tmp_path: Path, layout: str) -> None:
+    n, columns, per_block = SIGNATURE_LAYOUTS[layout]
+    persons = PERSONS[:n]
+    src = tmp_path / "agreement.txt"
+    src.write_text(signature_agreement(persons, date_per_block=per_block), encoding="utf-8")
+    pdf = render.render_pdf(src, tmp_path / "agreement.pdf")
+    # the fixture really sets the blocks side by side: first row's names on one line
+    with pdfplumber.open(pdf) as doc:
+        words = doc.pages[-1].extract_words()
+    firsts = [next(w for w in words if w["text"] == name.split()[0]) for name, _, _ in persons]
+    row = firsts[:columns]
+    assert max(w["top"] for w in row) - min(w["top"] for w in row) < 1
+    assert all(b["x0"] > a["x0"] + 100 for a, b in zip(row, row[1:], strict=False))
+    if n > columns:
+        assert firsts[columns]["top"] > row[0]["top"] + 20  # a second row below
+    assert_signatories(extract(pdf), persons)
+
+
+# --------------------------------------------------------------------------------------
+# 5. layout: running header, page numbers, hyphenation, fake bold, two columns
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+@pytest.mark.parametrize("stem", STEMS)
+def test_running_header_and_page_numbers_are_dropped(
+    stem: str, columns: int, born_digital: dict[str, Path], two_column: dict[str, Path]
+) -> None:
+    pdf = (born_digital if columns == 1 else two_column)[stem]
+    pages = printed(pdf, columns).lines
+    # the fixture prints the header at the top and "Sida N av M" at the foot of each page
+    assert all(lines[0] == render.HEADER_TEXT for lines in pages)
+    assert all(PAGE_LABEL.match(lines[-1]) for lines in pages)
+    document = document_of(pdf)
+    labels = PAGE_LABEL.findall(document.text)
+    assert not labels, f"page labels left in the text: {labels}"
+    headers = [b for b in document.blocks if b.kind == "header"]
+    assert [document.block_text(b) for b in headers] == [render.HEADER_TEXT], (
+        "the running header is kept once, as a header block"
+    )
+    body = [document.block_text(b) for b in document.blocks if b.kind != "header"]
+    assert render.HEADER_TEXT not in body, "a copy of the running header left in the body"
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+@pytest.mark.parametrize("stem", STEMS)
+def test_line_end_hyphenation_is_joined(
+    stem: str, columns: int, born_digital: dict[str, Path], two_column: dict[str, Path]
+) -> None:
+    """Every word the renderer broke at a line end comes back whole; a word with a real
+    hyphen broken at its hyphen keeps it."""
+    pdf = (born_digital if columns == 1 else two_column)[stem]
+    source = render.plain_text(render.parse_file(SOURCES[stem]))
+    source_words = set(WORD.findall(source))
+    hyphenated_words = set(re.findall(r"\w+(?:-\w+)+", source))
+    columns_text = "\n".join(printed(pdf, columns).columns)
+    splits = re.findall(r"(\w+)-\n(\w+)", columns_text)
+    inserted = [(a, b) for a, b in splits if a + b in source_words]
+    real = [(a, b) for a, b in splits if f"{a}-{b}" in hyphenated_words]
+    if not inserted:
+        pytest.skip("the fixture broke no word at a line end in this agreement")
+    text = document_of(pdf).text
+    broken = [
+        f"{a}-|{b}"
+        for a, b in inserted
+        if re.search(rf"\b{a}-?\s+{b}\b", text) and not re.search(rf"\b{a}-?\s+{b}\b", source)
+    ]
+    assert not broken, f"hyphenated words left broken in the text: {broken}"
+    lost = [f"{a}-{b}" for a, b in real if f"{a}-{b}" not in text and f"{a}{b}" in text]
+    assert not lost, f"real hyphens dropped at a line end: {lost}"
+
+
+def _headings(src: Path) -> list[str]:
+    return [e.text for e in render.parse_file(src) if e.kind in ("title", "heading")]
+
+
+FAKE_BOLD = [STEMS[0], "kalmar_2020", "umea_2024"]
+
+
+@pytest.mark.parametrize("stem", FAKE_BOLD)
+def test_fake_bold_doubled_glyphs_are_removed(
+    stem: str, tmp_path: Path, born_digital: dict[str, Path]
+) -> None:
+    pdf = render.render_pdf(SOURCES[stem], tmp_path / "bold.pdf", fake_bold_headings=True)
+    headings = _headings(SOURCES[stem])
+    assert headings
+    with pdfplumber.open(pdf) as doc:
+        raw = "\n".join(p.extract_text() or "" for p in doc.pages)
+    first = next(h for h in headings if len(WORD.findall(h)[0]) >= 3)
+    doubled = "".join(c * 2 for c in WORD.findall(first)[0])
+    assert doubled in raw, "the fixture should print the headings twice"
+    bold = read_document(pdf)
+    plain = document_of(born_digital[stem])
+    assert doubled not in bold.text
+    assert bold.text == plain.text
+    assert [(b.kind, b.level) for b in bold.blocks] == [(b.kind, b.level) for b in plain.blocks]
+    heading_texts = {bold.block_text(b) for b in bold.blocks if b.kind == "heading"}
+    missing = [h for h in headings if h not in heading_texts]
+    assert not missing, f"headings not read as headings: {missing}"
+
+
+def _letters_and_words(text: str) -> str:
+    """The words of a text run together, numbers left out: what the reading order is
+    compared on (spaces, line breaks, hyphenation and list numbers do not count)."""
+    return "".join(w for w in WORD.findall(text) if not w.isdigit())
+
+
+def _expected_body(src: Path) -> str:
+    """The agreement's words before its signature area, in reading order. Page labels
+    and lettered list markers ("a) "), which the reader drops, are left out."""
+    parts: list[str] = []
+    for e in render.parse_file(src):
+        if e.kind == "signatures":
+            break
+        if e.kind == "table":
+            parts += [c for row in e.rows for c in row]
+        elif e.kind == "paragraph":
+            lines = e.lines if e.breaks else [e.text]
+            parts += [re.sub(r"^[a-z]\)\s+", "", ln) for ln in lines if not PAGE_LABEL.match(ln)]
+        elif e.text and not PAGE_LABEL.match(e.text):
+            parts.append(e.text)
+    return _letters_and_words(" ".join(parts))
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+@pytest.mark.parametrize("stem", STEMS)
+def test_text_reads_column_by_column(
+    stem: str, columns: int, born_digital: dict[str, Path], two_column: dict[str, Path]
+) -> None:
+    """The body text comes back in the source's order: with two text columns the left
+    column, then the right one, never the two interleaved line by line (one column is
+    the control)."""
+    pdf = (born_digital if columns == 1 else two_column)[stem]
+    seen = printed(pdf, columns)
+    if seen.defect:
+        pytest.skip(f"the fixture PDF cannot be read apart by anyone: {seen.defect}")
+    if columns == 2:
+        left, right = seen.first_page_words
+        if right < 50:
+            pytest.skip("the agreement is too short to fill two columns")
+        assert left > 50
+    document = document_of(pdf)
+    body = "\n\n".join(
+        PAGE_LABEL.sub("", document.block_text(b))  # page labels: tested above
+        for b in document.blocks
+        if b.kind not in ("header", "footer")
+    )
+    got = _letters_and_words(body)
+    expected = _expected_body(SOURCES[stem])
+    if not got.startswith(expected):
+        at = next(
+            (i for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b),
+            min(len(expected), len(got)),
+        )
+        pytest.fail(
+            f"reading order differs at letter {at}:\n"
+            f"  expected …{expected[max(0, at - 60) : at + 60]}…\n"
+            f"  got      …{got[max(0, at - 60) : at + 60]}…"
+        )
