@@ -105,8 +105,10 @@ def join_lines(
             out = line
             continue
         prev_len = len(out) - out.rfind("\n") - 1
-        if _is_hyphenated(out, line):
+        if is_hyphenated(out, line):
             out = out[:-1] + line
+        elif _hyphen_kept(out, line):
+            out += line  # "SSPF-" / "gruppen": the compound keeps its hyphen
         elif (
             keep_breaks
             or prev_len < PROSE_LINE_LENGTH
@@ -120,12 +122,30 @@ def join_lines(
     return out
 
 
-def _is_hyphenated(before: str, after: str) -> bool:
+def _hyphen_kept(before: str, after: str) -> bool:
+    return (
+        len(before) >= 3
+        and before[-1] == "-"
+        and before[-2].isalnum()
+        and not before[-2].islower()
+        and after[:1].islower()
+    )
+
+
+def is_hyphenated(before: str, after: str) -> bool:
+    """Whether a hyphen at a line end splits one word. It does not after a capital or a
+    digit ("SSPF-" / "gruppen" is "SSPF-gruppen"), nor before "och", "eller" ("barn- och
+    ungdomsnämnden"); before "samt" only a word that ends in a joining "s" keeps it
+    ("fritids- samt", but "gemen-" / "samt" is "gemensamt")."""
     if len(before) < 3 or before[-1] not in "-\u00ad" or not before[-2].isalpha():
+        return False
+    if before[-1] == "-" and not before[-2].islower():
         return False
     first = regex.match(r"\w+", after)
     if first is None or not first.group().islower():
         return False
+    if first.group() == "samt":
+        return not before[-2] == "s"
     return first.group() not in _KEEP_HYPHEN_BEFORE
 
 

@@ -33,7 +33,14 @@ from pathlib import Path
 
 import regex
 
-from samverkan_extract.document import BBox, Document, DocumentBuilder, clean_line, join_lines
+from samverkan_extract.document import (
+    BBox,
+    Document,
+    DocumentBuilder,
+    clean_line,
+    is_hyphenated,
+    join_lines,
+)
 from samverkan_extract.errors import InputError
 from samverkan_extract.knowledge import knowledge
 from samverkan_extract.readers.common import file_sha256, is_page_number
@@ -61,7 +68,6 @@ _DASH_WORD = regex.compile(r"^[-–—]$")
 _NUMBER_WORD = regex.compile(r"^(?:\d{1,2}[.)]|[a-zA-Z][.)]|\(\d{1,2}\)|\([a-z]\))$")
 _SENTENCE_END = ".:;!?"
 _DATE = regex.compile(r"\d{4}-(?:\d\d|XX)-(?:\d\d|XX)|\d{1,2}\s+\p{Ll}+\s+\d{4}", regex.I)
-_KEEP_HYPHEN = {"och", "eller", "samt", "resp", "respektive", "till"}
 
 
 @dataclass(slots=True)
@@ -493,10 +499,14 @@ def drop_running_lines(
     printed there is not lost.
     """
     for content in contents:
+        # "Sida 2 av 5" is dropped wherever it stands, beside a column of text too
+        lines = [
+            [f for f in frags if not _page_label(join_words(f.words))] for frags in content.lines
+        ]
         content.lines = [
             frags
-            for frags in content.lines
-            if not _is_page_number(" ".join(join_words(f.words) for f in frags))
+            for frags in lines
+            if frags and not _is_page_number(" ".join(join_words(f.words) for f in frags))
         ]
     entries: list[_ZoneLine] = []
     for content in contents:
@@ -838,7 +848,25 @@ def side_by_side_run(ylines: list[_YLine], i: int) -> ColumnRun | None:
         columns = by_starts  # type: ignore[assignment]
     if sum(_filled(c) >= 2 for c in columns) < 2 or _marker_column(columns):
         return None
+    if _justified(columns):
+        return None
     return ColumnRun(lines, starts, columns)
+
+
+def _justified(columns: list[list[list[Word]]]) -> bool:
+    """Lines of justified prose, whose word gaps are all stretched alike, can line up
+    a gap by chance; between real columns the gap is far wider than between words."""
+    for cols in columns:
+        inner = [b.x0 - a.x1 for col in cols for a, b in zip(col, col[1:], strict=False)]
+        between = [
+            cols[k + 1][0].x0 - cols[k][-1].x1
+            for k in range(len(cols) - 1)
+            if cols[k] and cols[k + 1]
+        ]
+        if len(inner) >= 2 and between:
+            if min(between) < 2.0 * statistics.median(inner):
+                return True
+    return False
 
 
 def _marker_column(columns: list[list[list[Word]]]) -> bool:
@@ -1007,6 +1035,8 @@ class PageLayout:
             return None
         if not any(c.isalpha() for c in line.text):
             return None
+        if line.text[:1].islower():
+            return None  # the rest of a word or sentence from the line above
         if self.content.ocr:
             # a scanned line's height is rough: two ranks, large and larger; and a
             # place and date line over signatures is no heading
@@ -1081,10 +1111,11 @@ class PageLayout:
         if unit.kind == "heading":
             if self.content.ocr and hkey is not None:
                 return len(unit.lines) < 4
-            style = (round(line.size * 2) / 2, line.bold)
-            same = hkey == unit.heading_key or (
-                unit.heading_key is not None
-                and style == (unit.heading_key[0], unit.heading_key[1] or line.bold)
+            key = unit.heading_key
+            same = hkey == key or (
+                key is not None
+                and abs(line.size - key[0]) <= 0.6
+                and line.bold == (key[1] or line.bold)
                 and len(line.text.split()) <= 14
             )
             return same and len(unit.lines) < 4
@@ -1332,6 +1363,7 @@ def layout_document(contents: list[PageContent], builder: DocumentBuilder) -> No
     for content, page_gutter in zip(contents, gutters, strict=True):
         page_units = PageLayout(content, stats, counter, page_gutter).run()
         units = _join_across_pages(units, page_units)
+    units = _join_across_columns(units)
     _heading_levels(units)
     _list_depths(units)
     for lines in headers:
@@ -1373,6 +1405,19 @@ def document_gutters(contents: list[PageContent]) -> list[list[tuple[float, floa
         words = [w for line in content.lines for f in line for w in f.words]
         fits = words and not any(_crosses(w, g) for w in words for g in shared)
         out.append(own or (shared if fits else []))
+    return out
+
+
+def _join_across_columns(units: list[Unit]) -> list[Unit]:
+    """A paragraph broken at the foot of a column goes on at the head of the next one
+    on the same page: joined like a paragraph broken by a page break."""
+    out: list[Unit] = []
+    for u in units:
+        if out and out[-1].page == u.page and u.bbox[0] > out[-1].bbox[2] - 1:
+            joined = _join_across_pages(out[:-1] + [out[-1]], [u])
+            if len(joined) == len(out):
+                continue
+        out.append(u)
     return out
 
 
@@ -1443,11 +1488,10 @@ def cell_lines(lines: list[Line], limit: float) -> list[str]:
                 and regex.fullmatch(r"\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?", text) is not None
             )
             if wrapped and before[-1] not in ".:;!?" and (first.group().islower() or lone_first):
-                if len(before) >= 3 and before[-1] == "-" and before[-2].isalpha():
-                    if first.group() in _KEEP_HYPHEN:
-                        out[-1] = f"{before} {text}"
-                    else:
-                        out[-1] = before[:-1] + text
+                if is_hyphenated(before, text):
+                    out[-1] = before[:-1] + text
+                elif before.endswith("-") and not before[-2:-1].islower():
+                    out[-1] = before + text  # "SSPF-" / "gruppen"
                 else:
                     out[-1] = f"{before} {text}"
                 prev = line
