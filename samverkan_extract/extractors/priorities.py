@@ -70,7 +70,17 @@ def _from_items(ctx: Context, items: list[Block]) -> list[PriorityArea]:
     items = [b for b in items if b.kind != "list_item" or b.depth == outer]  # not sub-points
     cells = [b for b in items if b.kind == "table_cell"]
     if cells:
-        first_col = [b for b in cells if (b.col or 0) == 0 and (b.row or 0) > 0]
+        # the first table's first row is its header; a table that goes on after a page
+        # break starts with data
+        first_table = cells[0].table
+        header = ctx.document.block_text(cells[0]).strip()
+        first_col = [
+            b
+            for b in cells
+            if (b.col or 0) == 0
+            and ((b.row or 0) > 0 or b.table != first_table)
+            and ctx.document.block_text(b).strip() != header  # a header repeated
+        ]
         items = [b for b in items if b.kind == "list_item"] + first_col
     return [a for b in items if (a := _area(ctx, b.start, b.end, b.end, other_ok=True))]
 

@@ -26,6 +26,8 @@ from samverkan_extract.schema import Signatory
 MAX_LINE = 80
 MAX_WORDS = 8
 MAX_LINES = 24  # blocks side by side flattened into one block of short lines
+# Marks standing apart at a line's end ("Anna Berg :"), specks on a scanned page.
+STRAY_MARKS = regex.compile(r"(?:\s+[^\w\s()]{1,2})+$")
 SIGNATURE_KINDS = ("paragraph", "table_cell", "signature", "heading")
 PARTY_LETTERS = regex.compile(r"\s*\((?:[A-ZÅÄÖ]{1,3}|[A-ZÅÄÖ][a-zåäö]{1,2})\)\s*$")
 _NAME_TOKEN = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|\p{Lu}\.)"
@@ -221,7 +223,7 @@ def _lines_of(ctx: Context, block: Block, number: int) -> list[Line]:
     col = block.col if block.kind == "table_cell" else None
     row = block.row if block.kind == "table_cell" else None
     for raw in ctx.text[block.start : block.end].split("\n"):
-        stripped = raw.strip()
+        stripped = STRAY_MARKS.sub("", raw.strip())
         if stripped:
             s = pos + raw.index(stripped)
             out.append(Line(stripped, s, s + len(stripped), number, col=col, row=row))

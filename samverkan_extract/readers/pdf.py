@@ -920,6 +920,8 @@ class PageLayout:
         lines = content.lines + [[tf] for tf in table_frags if tf is not None]
         for x0, x1, region in page_regions(lines, gutters, lo, hi):
             self.region(region, x0, x1)
+        if content.ocr:  # over the whole page: a title may stand over a table
+            _guess_headings(self.units, round(self.stats.body_size * 2.4) / 2)
         return self.units
 
     def _table_fragment(self, table: Table) -> Fragment | None:
@@ -1105,7 +1107,6 @@ class PageLayout:
                 self.units[first_unit:] = [
                     piece for u in self.units[first_unit:] for piece in _split_title_line(u)
                 ]
-                _guess_headings(self.units[first_unit:], round(stats.body_size * 2.4) / 2)
 
     def _continues(self, unit: Unit, line: Line, hkey: tuple[float, bool] | None) -> bool:
         if unit.kind == "heading":
