@@ -138,6 +138,8 @@ def _assert_same_words(got: Counter, src: Counter) -> None:
     """got == src, except that a source word may come back as two pieces: a word
     hyphenated inside a table cell or a side-by-side signature block cannot be joined
     by reading lines, since the neighbouring cell's words sit on the same line."""
+    # a line to sign on ("Underskrift: ______") is drawn, not a word
+    got = Counter({w: n for w, n in got.items() if w.strip("_")})
     missing, extra = src - got, got - src
     for w, n in list(missing.items()):
         for _ in range(n):
@@ -521,3 +523,200 @@ def test_cli(tmp_path):
     assert (out / "pdf" / f"{stem}.pdf").is_file()
     assert (out / "docx" / "extra.docx").is_file()
     assert not (out / "scanned").exists() or not any((out / "scanned").iterdir())
+
+
+# --------------------------------------------------------------------------------------
+# fidelity to the source layout
+# --------------------------------------------------------------------------------------
+
+
+def _pdf_lines(path: Path) -> list[str]:
+    return _body_text(_pdf_page_texts(path)).split("\n")
+
+
+def test_setext_headings_without_underline(tmp_path):
+    text = (
+        "Kommunen · Polisen\n\n\n"
+        "Samverkansöverenskommelse för trygghet i Östersund\n"
+        "==================================================\n\n"
+        "Parter\n------\n\nÖverenskommelsen ingås mellan kommunen och polisen.\n\n"
+        "Uppföljning\n-----------\n\nÖverenskommelsen följs upp årligen.\n\n"
+        "Underskrifter\n-------------\n\nÖstersund den 12 juni 2023\n\n"
+        "Karin Edholm, kommunstyrelsens ordförande\nAnneli Sjöström, lokalpolisområdeschef\n"
+    )
+    els = render.parse_agreement(text)
+    assert [(e.kind, e.text) for e in els if e.kind in ("title", "heading")] == [
+        ("title", "Samverkansöverenskommelse för trygghet i Östersund"),
+        ("heading", "Parter"),
+        ("heading", "Uppföljning"),
+        ("heading", "Underskrifter"),
+    ]
+    assert not any(e.kind == "rule" for e in els)
+    assert len({e.level for e in els if e.kind == "heading"}) == 1
+    src = tmp_path / "setext.txt"
+    src.write_text(text, encoding="utf-8")
+    body = _body_text(_pdf_page_texts(render.render_pdf(src, tmp_path / "s.pdf")))
+    assert "===" not in body and "---" not in body
+    d = docx.Document(str(render.render_docx(src, tmp_path / "s.docx")))
+    styles = {p.text: p.style.name for p in d.paragraphs}
+    assert styles["Samverkansöverenskommelse för trygghet i Östersund"] == "Title"
+    assert styles["Parter"].startswith("Heading")
+
+
+def test_signature_org_line_stays_above_its_name(tmp_path):
+    text = (
+        "# Överenskommelse om samverkan\n\nText om samverkan.\n\n**Underskrifter**\n\n"
+        "Trollhättan den 9 januari 2023  \nFör Trollhättans stad\n\n"
+        "Peter Sundelin  \nKommunstyrelsens ordförande\n\n"
+        "Vänersborg den 11 januari 2023  \nFör Polismyndigheten\n\n"
+        "Annika Wester  \nLokalpolisområdeschef\n"
+    )
+    sig = render.parse_agreement(text)[-1]
+    assert [(b.place_date, b.lines) for b in sig.blocks] == [
+        (
+            ["Trollhättan den 9 januari 2023", "För Trollhättans stad"],
+            ["Peter Sundelin", "Kommunstyrelsens ordförande"],
+        ),
+        (
+            ["Vänersborg den 11 januari 2023", "För Polismyndigheten"],
+            ["Annika Wester", "Lokalpolisområdeschef"],
+        ),
+    ]
+    src = tmp_path / "t.md"
+    src.write_text(text, encoding="utf-8")
+    d = docx.Document(str(render.render_docx(src, tmp_path / "t.docx")))
+    cell = [p.text for p in d.tables[-1].cell(0, 0).paragraphs]
+    assert cell.index("För Trollhättans stad") < cell.index("Peter Sundelin")
+    lines = _pdf_lines(render.render_pdf(src, tmp_path / "t.pdf"))
+    org = next(i for i, ln in enumerate(lines) if "För Trollhättans stad" in ln)
+    name = next(i for i, ln in enumerate(lines) if "Peter Sundelin" in ln)
+    assert org < name and "Peter" not in lines[org]
+
+
+def test_signature_cells_line_up(tmp_path):
+    # one block without a date, two with: every cell of the row gets the same number
+    # of lines above the name, so that names (and dates) share a line
+    text = (
+        "Avtal om samverkan\n\nText om samverkan.\n\nH. Underskrifter\n\n"
+        "Karin Löfstedt\nKommunstyrelsens ordförande\nNorrköpings kommun\n\n"
+        "Norrköping 2022-01-20\n\nEmma Strandberg\nLokalpolisområdeschef\nLPO Norrköping\n\n"
+        "Linköping 2022-01-24\n\nTommy Sandell\nPolisområdeschef\nPolisområde Östergötland\n"
+    )
+    els = render.parse_agreement(text)
+    assert [e.text for e in els if e.kind == "heading"] == ["H. Underskrifter"]
+    sig = els[-1]
+    assert [b.place_date for b in sig.blocks] == [
+        [],
+        ["Norrköping 2022-01-20"],
+        ["Linköping 2022-01-24"],
+    ]
+    src = tmp_path / "n.txt"
+    src.write_text(text, encoding="utf-8")
+    d = docx.Document(str(render.render_docx(src, tmp_path / "n.docx")))
+    t = d.tables[-1]
+    cells = [[p.text for p in t.cell(0, c).paragraphs] for c in range(len(t.columns))]
+    name_rows = [
+        next(
+            i
+            for i, x in enumerate(c)
+            if x in ("Karin Löfstedt", "Emma Strandberg", "Tommy Sandell")
+        )
+        for c in cells
+    ]
+    assert len(set(name_rows)) == 1
+    with pdfplumber.open(render.render_pdf(src, tmp_path / "n.pdf")) as pdf:
+        words = pdf.pages[-1].extract_words()
+    tops = {w["text"]: round(w["top"]) for w in words}
+    assert tops["Karin"] == tops["Emma"] == tops["Tommy"]
+
+
+def test_signature_dates_in_source_order():
+    # person, date, person, date: each date stays under its person
+    text = (
+        "Avtal om samverkan\n\nText om samverkan.\n\nUnderskrifter\n\n"
+        "Ulrika Dahl\nKommunstyrelsens ordförande\nDatum: 2023-12-18\n\n"
+        "Robert Granlund\nLokalpolisområdeschef\nDatum: 2023-12-21\n"
+    )
+    sig = render.parse_agreement(text)[-1]
+    assert [(b.place_date, b.tail) for b in sig.blocks] == [
+        ([], ["Datum: 2023-12-18"]),
+        ([], ["Datum: 2023-12-21"]),
+    ]
+    # one date after all persons stays below them
+    text = (
+        "Avtal om samverkan\n\nText om samverkan.\n\nUnderskrifter\n\n"
+        "Anna Andersson\nKommunstyrelsens ordförande\n\n"
+        "Bertil Berg\nLokalpolisområdeschef\n\nKalmar 2020-03-25\n\nCecilia Ceder\nFrivårdschef\n"
+    )
+    sig = render.parse_agreement(text)[-1]
+    assert sig.lines == [] and [b.place_date for b in sig.blocks] == [[], [], ["Kalmar 2020-03-25"]]
+
+
+def test_tab_date_row_stays_above_the_signatory_table(tmp_path):
+    text = (
+        "Avtal om samverkan\n\nText om samverkan.\n\nUNDERSKRIFTER.\n\n"
+        "Karlskrona den 22 juni 2023\t\tKarlskrona den 22 juni 2023\n\n\n"
+        "Magnus Bergdahl\t\t\tSofie Hultgren\n"
+        "Kommunstyrelsens ordförande\t\tLokalpolisområdeschef\n"
+        "Karlskrona kommun\t\t\tLPO Karlskrona\n"
+    )
+    sig = render.parse_agreement(text)[-1]
+    assert sig.rows[0] == ["Karlskrona den 22 juni 2023", "Karlskrona den 22 juni 2023"]
+    assert sig.rows[1] == ["Magnus Bergdahl", "Sofie Hultgren"]
+    assert not sig.blocks and not sig.after
+    src = tmp_path / "k.txt"
+    src.write_text(text, encoding="utf-8")
+    lines = _pdf_lines(render.render_pdf(src, tmp_path / "k.pdf"))
+    date = next(i for i, ln in enumerate(lines) if "22 juni 2023" in ln)
+    name = next(i for i, ln in enumerate(lines) if "Magnus Bergdahl" in ln)
+    assert date < name
+    d = docx.Document(str(render.render_docx(src, tmp_path / "k.docx")))
+    assert d.tables[-1].cell(0, 1).text == "Karlskrona den 22 juni 2023"
+
+
+def test_separate_short_lines_stay_lines_and_wrapped_prose_reflows(tmp_path):
+    text = (
+        "Avtal om samverkan\n\n"
+        "a) Cykelstölder i stadskärnan\nb) Narkotika i nöjeslivet\nc) Trygghet i parker\n\n"
+        "Parterna ska arbeta med tre områden och har valt dessa efter en gemensam\n"
+        "lägesbild som togs fram under hösten. Områdena följs upp varje år av\n"
+        "styrgruppen.\n\n"
+        "Underskrifter\n\nÖstersund den 12 juni 2023\n\n"
+        "Karin Edholm, kommunstyrelsens ordförande\n"
+        "Mats Ringdahl, regionstyrelsens ordförande\n"
+        "Anneli Sjöström, lokalpolisområdeschef\n"
+    )
+    els = render.parse_agreement(text)
+    paras = [e for e in els if e.kind == "paragraph"]
+    assert paras[0].breaks and len(paras[0].lines) == 3
+    assert not paras[1].breaks and paras[1].text.startswith("Parterna ska arbeta")
+    sig = els[-1]
+    assert not sig.blocks and "Mats Ringdahl, regionstyrelsens ordförande" in sig.lines
+    src = tmp_path / "o.txt"
+    src.write_text(text, encoding="utf-8")
+    lines = [ln.strip() for ln in _pdf_lines(render.render_pdf(src, tmp_path / "o.pdf"))]
+    for want in (
+        "b) Narkotika i nöjeslivet",
+        "Karin Edholm, kommunstyrelsens ordförande",
+        "Mats Ringdahl, regionstyrelsens ordförande",
+        "Anneli Sjöström, lokalpolisområdeschef",
+    ):
+        assert want in lines
+    d = docx.Document(str(render.render_docx(src, tmp_path / "o.docx")))
+    texts = [p.text for p in d.paragraphs]
+    assert "Mats Ringdahl, regionstyrelsens ordförande" in texts
+    assert any(t.startswith("Parterna ska arbeta") and "styrgruppen." in t for t in texts)
+
+
+def test_run_in_heading_line_over_long_text_is_its_own_paragraph():
+    text = (
+        "# Avtal\n\n**1. Barn och unga i riskzon**\n"
+        "Parterna ska arbeta för att tidigt upptäcka barn och unga som riskerar att hamna i "
+        "kriminalitet. Arbetet sker i första hand inom SSPF och i samarbete med skolorna.\n"
+    )
+    paras = [e for e in render.parse_agreement(text) if e.kind == "paragraph"]
+    assert [p.text for p in paras][:2] == [
+        "1. Barn och unga i riskzon",
+        "Parterna ska arbeta för att tidigt upptäcka barn och unga som riskerar att hamna i "
+        "kriminalitet. Arbetet sker i första hand inom SSPF och i samarbete med skolorna.",
+    ]
