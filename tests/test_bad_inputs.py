@@ -504,9 +504,14 @@ def test_cli_batch_of_bad_and_good_files(tmp_path: Path, generated: dict[str, Pa
             if case.outcome == "warning":
                 assert any(case.message in w for w in record["warnings"]), case.name
 
-    # stderr: exactly one line per failure, in input order, and nothing else.
+    # stderr: the directory named like a file said to hold nothing to read (it is walked
+    # as a folder), then exactly one line per failure, in input order, and nothing else.
     failures = [
         f"error: {r['error']['path']}: {r['error']['message']}" for r in records if "error" in r
     ]
     assert len(failures) == sum(c.outcome == "error" for c in CASES) - 1
-    assert proc.stderr.splitlines() == failures
+    folder = next(p for p in inputs if p.name == "agreement.pdf")
+    assert proc.stderr.splitlines() == [
+        f"warning: {folder}: no .pdf, .docx, .txt or .md files",
+        *failures,
+    ]

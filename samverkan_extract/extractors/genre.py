@@ -22,7 +22,7 @@ import regex
 
 from samverkan_extract.document import Document
 from samverkan_extract.knowledge import compile_terms, knowledge
-from samverkan_extract.sections import heading_topic
+from samverkan_extract.sections import find_sections
 
 # The warning's stable prefix: a program tells the case by ``startswith(NOT_AN_AGREEMENT)``.
 NOT_AN_AGREEMENT = "not_an_agreement"
@@ -184,10 +184,5 @@ def assess(document: Document) -> Genre:
 
 
 def _heading_topics(document: Document) -> set[str]:
-    topics = set()
-    for block in document.blocks:
-        if block.kind == "heading":
-            topic = heading_topic(document.block_text(block))
-            if topic is not None:
-                topics.add(topic)
-    return topics
+    """Topics of the headings and of run-in labels ("Giltighetstid: ...")."""
+    return {s.topic for s in find_sections(document) if s.topic is not None}

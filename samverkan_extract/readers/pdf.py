@@ -863,7 +863,7 @@ def _justified(columns: list[list[list[Word]]]) -> bool:
             for k in range(len(cols) - 1)
             if cols[k] and cols[k + 1]
         ]
-        if len(inner) >= 2 and between:
+        if inner and between:
             if min(between) < 2.0 * statistics.median(inner):
                 return True
     return False
@@ -1060,11 +1060,14 @@ class PageLayout:
         left = min((ln.x0 for ln in lines), default=0.0)
         first_unit = len(self.units)
         current: Unit | None = None
+        last_item: Unit | None = None
         prev: Line | None = None
         for line in lines:
             gap = line.top - prev.bottom if prev is not None else 1e9
             new_para = gap > stats.para_gap * max(line.size, 1.0) or gap < -line.size
-            marker = list_marker(line, new_para, current, ocr=self.content.ocr)
+            # an item's marker lines up with the item before, even after a paragraph
+            item = current if current is not None and current.kind == "list_item" else last_item
+            marker = list_marker(line, new_para, item, ocr=self.content.ocr)
             hkey = None if marker and marker[2] == "bullet" else self.heading_key(line)
             going_on = hkey
             if self.content.ocr and not new_para:
@@ -1098,6 +1101,10 @@ class PageLayout:
             )
             self._append(current, line, text)
             self.units.append(current)
+            if kind == "list_item":
+                last_item = current
+            elif kind == "heading":
+                last_item = None
             prev = line
         if lines:
             self.units[first_unit:] = [
@@ -1133,7 +1140,8 @@ class PageLayout:
         if abs(line.size - unit.size) > 1.0:
             return False
         if unit.kind == "list_item":
-            return line.x0 >= unit.text_x0 - 3
+            # set in under the item's text, or going on in lower case at the margin
+            return line.x0 >= unit.text_x0 - 3 or line.text[:1].islower()
         return True
 
     @staticmethod
