@@ -213,9 +213,14 @@ def ocr_words(page) -> list:  # type: ignore[no-untyped-def]
     image = page.to_image(resolution=RESOLUTION).original.convert("L")
     words = _drop_mark_lines(parse_hocr(run_tesseract(image)))
     words = [w for w in words if not is_noise(w)]
-    for w in words:
+    specks = set()
+    for i, w in enumerate(words):
         if w.first and _bullet_like(w):
+            after = words[i + 1] if i + 1 < len(words) and not words[i + 1].first else None
+            if after is not None and after.text[:1].islower():
+                specks.add(i)  # a line going on in lower case opens no list item
             w.text = "•"
+    words = [w for i, w in enumerate(words) if i not in specks]
     out = []
     for w, x0, top, x1, bottom in straighten(words):
         size = (w.size or (w.bottom - w.top)) * SCALE

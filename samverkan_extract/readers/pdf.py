@@ -1068,6 +1068,13 @@ class PageLayout:
             # an item's marker lines up with the item before, even after a paragraph
             item = current if current is not None and current.kind == "list_item" else last_item
             marker = list_marker(line, new_para, item, ocr=self.content.ocr)
+            if (
+                self.content.ocr
+                and not marker
+                and line.words[0].text == "•"
+                and len(line.words) > 1
+            ):
+                line = Line(line.words[1:])  # a speck taken for a bullet: no list here
             hkey = None if marker and marker[2] == "bullet" else self.heading_key(line)
             going_on = hkey
             if self.content.ocr and not new_para:
@@ -1117,7 +1124,8 @@ class PageLayout:
 
     def _continues(self, unit: Unit, line: Line, hkey: tuple[float, bool] | None) -> bool:
         if unit.kind == "heading":
-            if self.content.ocr and hkey is not None:
+            big = line.size >= 1.2 * self.stats.body_size
+            if self.content.ocr and (hkey is not None or (big and line.text[:1].islower())):
                 return len(unit.lines) < 4
             key = unit.heading_key
             same = hkey == key or (
