@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -111,6 +112,21 @@ def _valid(y: int, m: int, d: int) -> bool:
 
 
 def find_dates(text: str, offset: int = 0) -> list[DateMatch]:
+    """Every date written in ``text``, positions shifted by ``offset``."""
+    return list(_find_dates(text, offset))
+
+
+@lru_cache(maxsize=4096)
+def _find_dates(text: str, offset: int) -> tuple[DateMatch, ...]:
+    return tuple(_scan_dates(text, offset))
+
+
+def forget_dates() -> None:
+    """Empty the memory of dates found (the extractors ask for the same text often)."""
+    _find_dates.cache_clear()
+
+
+def _scan_dates(text: str, offset: int = 0) -> list[DateMatch]:
     """All dates in ``text``; offsets are shifted by ``offset``."""
     found = []
     for m in DATE.finditer(text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from samverkan_extract.dates import forget_dates
 from samverkan_extract.document import Document
 from samverkan_extract.extractors.context import Context
 from samverkan_extract.extractors.forums import extract_forums
@@ -27,6 +28,7 @@ def extract_agreement(document: Document) -> Agreement:
     the empty record: its source, the reader's warnings and one ``not_an_agreement``
     warning; no value is taken from it, not even its first line as a title.
     """
+    forget_dates()  # dates are remembered within one document only
     genre = assess(document)
     if not genre.is_agreement:
         return Agreement(

@@ -24,6 +24,7 @@ class Context:
     doc: Doc
     kb: Knowledge = field(default_factory=knowledge)
     warnings: list[str] = field(default_factory=list)
+    memo: dict[object, object] = field(default_factory=dict)  # results asked for again
 
     @cached_property
     def sections(self) -> list[Section]:
@@ -52,7 +53,18 @@ class Context:
 
     def sentences(self, start: int = 0, end: int | None = None) -> list[Span]:
         end = len(self.text) if end is None else end
-        return [s for s in self._sentences if s.start_char < end and s.end_char > start]
+        sents = self._sentences
+        first = bisect.bisect_right(self._sentence_ends, start)  # first ending after start
+        out = []
+        for s in sents[first:]:
+            if s.start_char >= end:
+                break
+            out.append(s)
+        return out
+
+    @cached_property
+    def _sentence_ends(self) -> list[int]:
+        return [s.end_char for s in self._sentences]
 
     @cached_property
     def _sentences(self) -> list[Span]:

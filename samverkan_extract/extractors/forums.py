@@ -93,6 +93,13 @@ class _Found:
 def find_forum_mentions(ctx: Context, start: int = 0, end: int | None = None) -> list[Mention]:
     """Every forum term in the text, longest match first where terms overlap."""
     end = len(ctx.text) if end is None else end
+    key = ("forum_mentions", start, end)
+    if key not in ctx.memo:
+        ctx.memo[key] = _forum_mentions(ctx, start, end)
+    return list(ctx.memo[key])  # type: ignore[call-overload]
+
+
+def _forum_mentions(ctx: Context, start: int, end: int) -> list[Mention]:
     raw = []
     for term in ctx.kb.forums:
         for m in term.pattern.finditer(ctx.text, start, end):

@@ -99,12 +99,17 @@ def _police_pattern() -> regex.Pattern[str]:
 
 def find_municipalities(text: str, start: int = 0, end: int | None = None):  # type: ignore[no-untyped-def]
     """Municipality mentions: (match, MunicipalityInfo)."""
-    forms = {f.casefold(): m for f, m in knowledge().municipality_forms()}
+    forms = _forms_by_casefold()
     for m in _municipality_pattern().finditer(text, start, len(text) if end is None else end):
         written = m.group()
         info = forms.get(written.casefold()) or forms.get(written[:-1].casefold())
         if info is not None and _has_capital(written):
             yield m, info
+
+
+@cache
+def _forms_by_casefold() -> dict[str, MunicipalityInfo]:
+    return {f.casefold(): m for f, m in knowledge().municipality_forms()}
 
 
 def _has_capital(written: str) -> bool:
