@@ -855,8 +855,11 @@ def side_by_side_run(ylines: list[_YLine], i: int) -> ColumnRun | None:
 
 def _justified(columns: list[list[list[Word]]]) -> bool:
     """Lines of justified prose, whose word gaps are all stretched alike, can line up
-    a gap by chance; between real columns the gap is far wider than between words."""
-    for cols in columns:
+    a gap by chance; between real columns the gap is far wider than between words.
+    Most of the lines that show both kinds of gap must say so (specks are left out)."""
+    shown = stretched = 0
+    for line in columns:
+        cols = [[w for w in col if any(c.isalnum() for c in w.text)] for col in line]
         inner = [b.x0 - a.x1 for col in cols for a, b in zip(col, col[1:], strict=False)]
         between = [
             cols[k + 1][0].x0 - cols[k][-1].x1
@@ -864,9 +867,9 @@ def _justified(columns: list[list[list[Word]]]) -> bool:
             if cols[k] and cols[k + 1]
         ]
         if inner and between:
-            if min(between) < 2.0 * statistics.median(inner):
-                return True
-    return False
+            shown += 1
+            stretched += min(between) < 2.0 * statistics.median(inner)
+    return shown > 0 and stretched * 2 > shown
 
 
 def _marker_column(columns: list[list[list[Word]]]) -> bool:
