@@ -1433,32 +1433,34 @@ def _join_across_columns(units: list[Unit]) -> list[Unit]:
     on the same page: joined like a paragraph broken by a page break."""
     out: list[Unit] = []
     for u in units:
-        if out and out[-1].page == u.page and u.bbox[0] > out[-1].bbox[2] - 1:
-            joined = _join_across_pages(out[:-1] + [out[-1]], [u])
-            if len(joined) == len(out):
-                continue
+        last = out[-1] if out else None
+        if last and last.page == u.page and u.bbox[0] > last.bbox[2] - 1 and _runs_on(last, u):
+            last.lines += u.lines
+            continue
         out.append(u)
     return out
 
 
 def _join_across_pages(units: list[Unit], page_units: list[Unit]) -> list[Unit]:
     """A paragraph broken by a page break is one paragraph: the last unit of a page and
-    the first of the next are joined when the text runs on (no sentence end before, a
-    lower-case start after)."""
-    if units and page_units:
-        last, first = units[-1], page_units[0]
-        if (
-            last.kind in ("paragraph", "list_item")
-            and first.kind == "paragraph"
-            and last.lines
-            and first.lines
-            and last.lines[-1][-1:] not in _SENTENCE_END
-            and (first.lines[0][:1].islower() or last.lines[-1].endswith("-"))
-            and abs(first.size - last.size) <= 1.0
-        ):
-            last.lines += first.lines
-            page_units = page_units[1:]
+    the first of the next are joined when the text runs on."""
+    if units and page_units and _runs_on(units[-1], page_units[0]):
+        units[-1].lines += page_units[0].lines
+        page_units = page_units[1:]
     return units + page_units
+
+
+def _runs_on(last: Unit, first: Unit) -> bool:
+    """No sentence end before the break, and a lower-case start or a hyphen at it."""
+    return (
+        last.kind in ("paragraph", "list_item")
+        and first.kind == "paragraph"
+        and bool(last.lines)
+        and bool(first.lines)
+        and last.lines[-1][-1:] not in _SENTENCE_END
+        and (first.lines[0][:1].islower() or last.lines[-1].endswith("-"))
+        and abs(first.size - last.size) <= 1.0
+    )
 
 
 def soft_wrap(prev: Line, line: Line, left: float, right: float) -> bool:
