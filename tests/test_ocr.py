@@ -20,7 +20,6 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +27,10 @@ import pytest
 
 from samverkan_extract import Agreement
 from samverkan_extract.document import Document
-from samverkan_extract.evaluate import Counts, score_record
 from samverkan_extract.extractors import extract_agreement
 from samverkan_extract.readers import read_document
 from tests.conftest import CORPUS, CORPUS_GOLD, TEST_AGREEMENTS, TEST_GOLD
+from tests.fixtures.scoring import evidences, micro
 
 pdfplumber = pytest.importorskip("pdfplumber")
 pytest.importorskip("reportlab")
@@ -73,25 +72,6 @@ SCANNED = {
     "002_5096e6c425a12633": (CORPUS / "002_5096e6c425a12633.txt", CORPUS_GOLD),
 }
 STEMS = list(SCANNED)
-
-
-def micro(gold: dict[str, Any], pred: dict[str, Any]) -> tuple[float, dict[str, Counts]]:
-    scores = score_record(gold, pred)
-    total = Counts()
-    for counts in scores.values():
-        total.add(counts)
-    return total.f1, scores
-
-
-def evidences(node: Any, path: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(node, dict):
-        if {"text", "start", "end", "page"} <= set(node):
-            yield path, node
-        for key, value in node.items():
-            yield from evidences(value, f"{path}.{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from evidences(value, f"{path}[{i}]")
 
 
 @pytest.fixture(scope="session")

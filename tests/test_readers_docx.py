@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,9 @@ import pytest
 
 from samverkan_extract import extract
 from samverkan_extract.document import Document
-from samverkan_extract.evaluate import Counts, score_record
+from samverkan_extract.evaluate import Counts
 from samverkan_extract.readers import read_document
-from tests.conftest import CORPUS, CORPUS_GOLD, TEST_AGREEMENTS, TEST_GOLD
+from tests.fixtures.scoring import documents, evidences, micro, score_diff
 
 docx = pytest.importorskip("docx")
 
@@ -40,49 +39,10 @@ from tests.fixtures import render  # noqa: E402
 PARITY_MARGIN = 0.02
 
 
-def _documents() -> list[tuple[Path, Path]]:
-    docs = []
-    for folder, gold_dir in ((CORPUS, CORPUS_GOLD), (TEST_AGREEMENTS, TEST_GOLD)):
-        for src in sorted(folder.glob("*")):
-            if src.suffix.lower() in (".txt", ".md"):
-                gold = gold_dir / f"{src.stem}.json"
-                assert gold.is_file(), f"no gold record for {src}"
-                docs.append((src, gold))
-    return docs
-
-
-DOCS = _documents()
+DOCS = documents()
 SOURCES = {src.stem: src for src, _ in DOCS}
 GOLD = {src.stem: gold for src, gold in DOCS}
 STEMS = list(SOURCES)
-
-
-def micro(gold: dict[str, Any], pred: dict[str, Any]) -> tuple[float, dict[str, Counts]]:
-    scores = score_record(gold, pred)
-    total = Counts()
-    for counts in scores.values():
-        total.add(counts)
-    return total.f1, scores
-
-
-def score_diff(base: dict[str, Counts], other: dict[str, Counts]) -> str:
-    rows = []
-    for name, b in base.items():
-        o = other[name]
-        if (b.tp, b.fp, b.fn) != (o.tp, o.fp, o.fn):
-            rows.append(f"  {name}: txt tp/fp/fn={b.tp}/{b.fp}/{b.fn}  got {o.tp}/{o.fp}/{o.fn}")
-    return "\n".join(rows) or "  (no field differs)"
-
-
-def evidences(node: Any, path: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(node, dict):
-        if {"text", "start", "end", "page"} <= set(node):
-            yield path, node
-        for key, value in node.items():
-            yield from evidences(value, f"{path}.{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from evidences(value, f"{path}[{i}]")
 
 
 def texts(document: Document, *kinds: str) -> list[str]:

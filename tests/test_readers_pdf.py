@@ -19,7 +19,6 @@ import functools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,10 +27,10 @@ import pytest
 
 from samverkan_extract import Agreement, extract
 from samverkan_extract.document import Document
-from samverkan_extract.evaluate import Counts, score_record
+from samverkan_extract.evaluate import Counts
 from samverkan_extract.extractors import extract_agreement
 from samverkan_extract.readers import read_document
-from tests.conftest import CORPUS, CORPUS_GOLD, TEST_AGREEMENTS, TEST_GOLD
+from tests.fixtures.scoring import documents, evidences, micro, score_diff
 
 pdfplumber = pytest.importorskip("pdfplumber")
 pytest.importorskip("reportlab")
@@ -43,18 +42,7 @@ WORD = re.compile(r"\w+")
 PAGE_LABEL = re.compile(r"(?im)^\s*sida\s+\d+\s+av\s+\d+\s*$")
 
 
-def _documents() -> list[tuple[Path, Path]]:
-    docs = []
-    for folder, gold_dir in ((CORPUS, CORPUS_GOLD), (TEST_AGREEMENTS, TEST_GOLD)):
-        for src in sorted(folder.glob("*")):
-            if src.suffix.lower() in (".txt", ".md"):
-                gold = gold_dir / f"{src.stem}.json"
-                assert gold.is_file(), f"no gold record for {src}"
-                docs.append((src, gold))
-    return docs
-
-
-DOCS = _documents()
+DOCS = documents()
 SOURCES = {src.stem: src for src, _ in DOCS}
 GOLD = {src.stem: gold for src, gold in DOCS}
 STEMS = list(SOURCES)
@@ -65,37 +53,6 @@ SIGNED_STEMS = [s for s in STEMS if json.loads(GOLD[s].read_text("utf-8"))["sign
 # --------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------
-
-
-def micro(gold: dict[str, Any], pred: dict[str, Any]) -> tuple[float, dict[str, Counts]]:
-    """Micro-F1 over all fields (as ``samverkan-extract evaluate`` sums them) and the
-    per-field counts."""
-    scores = score_record(gold, pred)
-    total = Counts()
-    for counts in scores.values():
-        total.add(counts)
-    return total.f1, scores
-
-
-def score_diff(base: dict[str, Counts], other: dict[str, Counts]) -> str:
-    rows = []
-    for name, b in base.items():
-        o = other[name]
-        if (b.tp, b.fp, b.fn) != (o.tp, o.fp, o.fn):
-            rows.append(f"  {name}: txt tp/fp/fn={b.tp}/{b.fp}/{b.fn}  got {o.tp}/{o.fp}/{o.fn}")
-    return "\n".join(rows) or "  (no field differs)"
-
-
-def evidences(node: Any, path: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every evidence object in a record dump, with where it sits."""
-    if isinstance(node, dict):
-        if {"text", "start", "end", "page"} <= set(node):
-            yield path, node
-        for key, value in node.items():
-            yield from evidences(value, f"{path}.{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from evidences(value, f"{path}[{i}]")
 
 
 def body_crop(page: Any) -> Any:
