@@ -338,3 +338,46 @@ def test_a_row_of_place_and_date_entries_dates_each_block(tmp_path: Path, where:
         ("Maria Lindqvist", "2025-03-03", "Luleå"),
         ("Johan Nilsson", "2025-03-05", "Boden"),
     ]
+
+
+def test_a_period_to_the_end_of_a_year(tmp_path: Path) -> None:
+    record = agreement(
+        tmp_path, "Giltighetstid\n\nAvtalet gäller från den 1 mars 2025 till utgången av 2027.\n"
+    )
+    assert record.period is not None
+    assert (record.period.start, record.period.end) == ("2025-03-01", "2027-12-31")
+
+
+def test_areas_named_in_the_sentence_before_the_one_that_prioritises_them(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "Lägesbild\n\nLägesbilden visar att de största problemen är narkotika bland unga och "
+        "våld i nära relationer. Dessa två områden är överenskommelsens prioriteringar.\n"
+    )
+    cats = {c for a in agreement(tmp_path, body).priority_areas for c in a.categories}
+    assert cats == {"drugs", "youth_crime", "domestic_violence"}
+
+
+def test_a_heading_over_the_line_that_opens_its_list(tmp_path: Path) -> None:
+    body = (
+        "Prioriterade områden\nParterna prioriterar:\n  a. narkotika bland unga,\n"
+        "  b. våld i nära relationer.\n\nSamverkan\n\nStyrgruppen möts två gånger per år.\n"
+    )
+    record = agreement(tmp_path, body)
+    assert [a.categories for a in record.priority_areas] == [
+        ["youth_crime", "drugs"],
+        ["domestic_violence"],
+    ]
+
+
+def test_an_upper_case_title_over_its_parties_and_a_labelled_reference(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "SAMVERKANSÖVERENSKOMMELSE\nPiteå kommun och lokalpolisområde Piteå\n\n"
+        "Ärendenummer kommunen: KS 2025/00123\n\n" + HEAD,
+        encoding="utf-8",
+    )
+    record = extract(path)
+    assert record.title is not None and record.title.value == "SAMVERKANSÖVERENSKOMMELSE"
+    assert [r.value for r in record.reference_numbers] == ["KS 2025/00123"]

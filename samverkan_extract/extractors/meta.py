@@ -20,10 +20,11 @@ DATE_LABEL = regex.compile(
 )
 REFERENCE_LABEL = regex.compile(
     r"(?i)(?<![\w])(?:dnr|diarienr|diarienummer|diarie\s*nr|ärendenr|ärendenummer|ärende\s*nr|"
-    r"vår\s+beteckning|beteckning|vårt\s+dnr|reg\.?\s*nr|saknr)\.?\s*:?\s*"
+    r"vår\s+beteckning|beteckning|vårt\s+dnr|reg\.?\s*nr|saknr)\.?"
+    r"(?-i:(?:[ \t]+\p{Ll}+){0,2})\s*:?\s*"  # "Ärendenummer kommunen: ..."
 )
 REFERENCE = regex.compile(
-    r"(?<![\w/.])(?:[A-ZÅÄÖ]{1,5}[ -]?)?\d{1,4}(?:[.:]\d{1,6})?[/-]\d{2,6}(?:[.:-]\d{1,6})*"
+    r"(?<![\w/.])(?:[A-ZÅÄÖ]{1,5}[ -]?){0,2}\d{1,4}(?:[.:]\d{1,6})?[/-]\d{2,6}(?:[.:-]\d{1,6})*"
     r"(?![\w/])"
 )
 # A reference standing alone on a line at the head of the document, e.g. "KS24/0789".
@@ -39,7 +40,7 @@ def extract_title(ctx: Context) -> Item | None:
     for block in candidates:
         text = ctx.document.block_text(block)
         if TITLE_WORDS.search(text) and _title_like(text):
-            return _item(ctx, block.start, block.end)
+            return _item(ctx, *_title_lines(ctx, block.start, block.end))
     headings = [b for b in blocks if b.kind == "heading"]
     if headings:
         return _item(ctx, headings[0].start, headings[0].end)
@@ -48,6 +49,16 @@ def extract_title(ctx: Context) -> Item | None:
 
 def _title_like(text: str) -> bool:
     return len(text) <= 200 and text.count("\n") <= 2 and not text.rstrip().endswith((".", ":"))
+
+
+def _title_lines(ctx: Context, start: int, end: int) -> tuple[int, int]:
+    """An upper-case title over a line in ordinary case (the parties, a subtitle): the
+    upper-case line is the title."""
+    text = ctx.text[start:end]
+    first, _, rest = text.partition("\n")
+    if rest and first.upper() == first and any(c.islower() for c in rest):
+        return start, start + len(first)
+    return start, end
 
 
 def _item(ctx: Context, start: int, end: int) -> Item:

@@ -39,6 +39,11 @@ UNTIL = regex.compile(
     r"(?i)(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|fram\s+till|till|löper\s+ut|upphör)\s+"
     r"(?:den\s+)?$"
 )
+# "... till utgången av 2026": the end of that year.
+END_OF_YEAR = regex.compile(
+    r"(?i)[\s,]*(?:och\s+)?(?:gäller\s+)?(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|till|fram\s+till)"
+    r"\s+(?:den\s+)?utgången\s+av\s+(?:år\s+)?(?P<y>\d{4})\b"
+)
 # "1 januari–31 december 2025": the first date takes the year written after the second.
 SHARED_YEAR = regex.compile(
     rf"(?i)\b(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH})\.?\s*"
@@ -133,6 +138,15 @@ def _open_or_duration(ctx: Context, start: int, end: int) -> Period | None:
             end=None,
             precision="day",
             evidence=ctx.evidence(first.start, ev_end),
+        )
+    end_of = END_OF_YEAR.match(ctx.text, first.end, end)
+    if end_of and int(end_of.group("y")) >= first.first_day.year:
+        # "från den 1 mars 2023 till utgången av 2025"
+        return Period(
+            start=first.first_day.isoformat(),
+            end=f"{end_of.group('y')}-12-31",
+            precision="day",
+            evidence=ctx.evidence(first.start, end_of.end()),
         )
     lead = FROM.search(ctx.text[max(start, first.start - 30) : first.start])
     if lead:

@@ -20,6 +20,10 @@ AREA_MAX = 250
 HEADING_NUMBER = regex.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|§\s*\d+|[a-z]\))\s+")
 # An area named, then explained after a dash: "Välfärdsbrott – att förhindra att ...".
 LEAD = regex.compile(r"(?P<lead>[^\n–—:]{3,80}?)\s+[–—]\s+\S")
+# A sentence that points back at the areas the one before it named.
+REFERS_BACK = regex.compile(
+    r"(?i)\s*(?:dessa|de|detta|de\s+här)\s+(?:\w+\s+)?(?:områden\w*|problem\w*|frågor\w*)\b"
+)
 COUNTED_OFF = regex.compile(r"(?i)\s*(?:det|den)\s+(?P<ordinal>\w+)\s+(?:\w+\s+)?är\s+")
 # What the text gives as examples of an area ("brott mot särskilt utsatta som våld i nära
 # relation, ..."): their categories are the area's too.
@@ -131,7 +135,9 @@ def _from_prose(ctx: Context, start: int, end: int, *, need_verb: bool) -> list[
     """Areas named in running text: each enumerated phrase with a category is an area."""
     areas: list[PriorityArea] = []
     ordinal = ctx.kb.pattern("enumeration", "ordinals")
-    for sent in ctx.sentences(start, end):
+    sentences = ctx.sentences(start, end)
+    for i, sent in enumerate(sentences):
+        after = sentences[i + 1].text if i + 1 < len(sentences) else ""
         counted = COUNTED_OFF.match(sent.text)
         if counted and ordinal.fullmatch(counted.group("ordinal")):
             # "Det andra är narkotika, där ...": the area runs to the first comma
@@ -141,7 +147,9 @@ def _from_prose(ctx: Context, start: int, end: int, *, need_verb: bool) -> list[
             if area := _area(ctx, a, b, b, other_ok=False):
                 areas.append(area)
             continue
-        if need_verb and not PRIORITISE.search(sent.text):
+        # "... de största problemen är X, Y och Z. Dessa tre områden prioriteras."
+        named_after = REFERS_BACK.match(after) is not None and PRIORITISE.search(after)
+        if need_verb and not PRIORITISE.search(sent.text) and not named_after:
             continue
         if not categories_of(ctx, ctx.text, sent.start_char, sent.end_char):
             continue

@@ -419,19 +419,21 @@ def _run_in_headings(paras: list[_Para]) -> list[_Para]:
     levels = [p.level for p in paras if p.kind == "heading" and p.level < LABEL_LEVEL]
     level = min(min(levels, default=1) + 1, 5)
     out: list[_Para] = []
-    for para in paras:
+    for i, para in enumerate(paras):
         first, rest = (para.lines[0].strip(), para.lines[1:]) if para.lines else ("", [])
-        body = " ".join(rest)
+        body = " ".join(rest).strip()
         numbered = _NUMBERED_HEADING.match(first)
         title = numbered.group(2) if numbered else first
+        nxt = paras[i + 1] if i + 1 < len(paras) else None
+        # its text: full sentences, or a line that opens the list below ("... prioriterar:")
+        opens_list = body.endswith(":") and nxt is not None and nxt.kind == "list_item"
         if (
             para.kind == "paragraph"
             and rest
             and _is_heading_line(first)
             and len(title.split()) <= 8
             and first[-1] not in ".,:;!?"
-            and len(body) >= 100
-            and regex.search(r"[.!?]$", body.strip())
+            and ((len(body) >= 100 and regex.search(r"[.!?]$", body)) or opens_list)
         ):
             own = max(_numbered_level(numbered.group(1)), level) if numbered else level
             out.append(_Para("heading", [first], own))
