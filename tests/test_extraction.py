@@ -45,6 +45,15 @@ def test_own_test_agreements_meet_the_target() -> None:
     assert report.overall.f1 >= 0.90, report.table()
 
 
+def test_the_set_kept_apart() -> None:
+    """Eight agreements written without the extractor, not part of the rendering tests
+    (tests/data/unseen/README.md)."""
+    unseen = TEST_AGREEMENTS.parent / "unseen"
+    report = evaluate(unseen / "gold", _predictions(unseen / "agreements"))
+    assert not report.missing
+    assert report.overall.f1 >= 0.90, report.table()
+
+
 @pytest.mark.parametrize("path", all_text_documents(), ids=lambda p: p.name)
 def test_every_evidence_points_at_its_text(path: Path) -> None:
     text = read_document(path).text
