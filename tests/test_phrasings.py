@@ -11,22 +11,7 @@ from pathlib import Path
 import pytest
 
 from samverkan_extract import extract
-from samverkan_extract.schema import Agreement
-
-HEAD = """Samverkansöverenskommelse 2025–2027
-
-Bakgrund
-
-Kommunen och polisen har ett gemensamt ansvar för att förebygga brott och öka tryggheten
-för dem som bor och verkar i kommunen. Överenskommelsen beskriver hur parterna samverkar.
-"""
-
-
-def agreement(tmp_path: Path, body: str, name: str = "a.txt") -> Agreement:
-    path = tmp_path / name
-    path.write_text(HEAD + "\n" + body, encoding="utf-8")
-    return extract(path)
-
+from tests.fixtures.snippets import HEAD, agreement
 
 PARTY_SENTENCES = [
     (

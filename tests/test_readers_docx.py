@@ -27,6 +27,15 @@ from samverkan_extract.document import Document
 from samverkan_extract.evaluate import Counts
 from samverkan_extract.readers import read_document
 from tests.fixtures.scoring import documents, evidences, micro, score_diff
+from tests.fixtures.signatures import (
+    BODY,
+    PERSONS,
+    SIGNATURE_LAYOUTS,
+    SIGNED,
+    assert_signatories,
+    parties_sentence,
+    signature_agreement,
+)
 
 docx = pytest.importorskip("docx")
 
@@ -115,57 +124,6 @@ def test_rendered_docx_header_once_and_no_page_number_footer(
 # --------------------------------------------------------------------------------------
 # 2. side-by-side signature blocks
 # --------------------------------------------------------------------------------------
-
-# Invented persons (no seed or test agreement names them).
-PERSONS = [
-    ("Göran Wikström", "Kommunstyrelsens ordförande och kommunalråd", "Alingsås kommun"),
-    ("Elsa Håkansson", "Lokalpolisområdeschef", "Lokalpolisområde Alingsås"),
-    ("Tove Bergkvist", "Frivårdschef", "Kriminalvården"),
-    ("Anneli Rask", "Kommundirektör", "Lerums kommun"),
-    ("Mattias Fridén", "Kommunpolis", "Lokalpolisområde Alingsås"),
-    ("Sigrid Ljungqvist", "Socialchef", "Alingsås kommun"),
-]
-SIGNED = "Alingsås 2025-01-15"
-BODY = (
-    "Samverkansöverenskommelse 2025–2027\n\n"
-    "Överenskommelsen ingås mellan {parties}.\n\n"
-    "Giltighetstid\n\n"
-    "Överenskommelsen gäller från den 1 januari 2025 till den 31 december 2027.\n\n"
-    "Samverkan\n\n"
-    "Parterna träffas i styrgruppen fyra gånger per år. Kommunen och polisen tar "
-    "varje år fram en gemensam lägesbild. Arbetet följs upp årligen.\n\n"
-)
-
-
-def parties_sentence(persons: list[tuple[str, str, str]]) -> str:
-    orgs = list(dict.fromkeys(org for _, _, org in persons))
-    return ", ".join(orgs[:-1]) + " och " + orgs[-1]
-
-
-def signature_agreement(persons: list[tuple[str, str, str]], *, date_per_block: bool) -> str:
-    text = BODY.format(parties=parties_sentence(persons))
-    if not date_per_block:
-        text += SIGNED + "\n\n"
-    for name, title, org in persons:
-        text += (SIGNED + "\n" if date_per_block else "") + f"{name}\n{title}\n{org}\n\n"
-    return text
-
-
-# (persons, table columns, place/date above each block)
-SIGNATURE_LAYOUTS = {
-    "2_columns": (2, 2, True),
-    "3_columns": (3, 3, False),
-    "2_columns_2_rows": (4, 2, False),
-    "3_columns_2_rows": (6, 3, True),
-}
-
-
-def assert_signatories(record: Any, persons: list[tuple[str, str, str]]) -> None:
-    got = {s.name: (s.title, s.organization) for s in record.signatories}
-    assert got == {name: (title, org) for name, title, org in persons}
-    assert len(record.signatories) == len(persons)
-    for s in record.signatories:
-        assert s.signed_date == "2025-01-15", s.name
 
 
 @pytest.mark.parametrize("layout", SIGNATURE_LAYOUTS)

@@ -31,6 +31,12 @@ from samverkan_extract.evaluate import Counts
 from samverkan_extract.extractors import extract_agreement
 from samverkan_extract.readers import read_document
 from tests.fixtures.scoring import documents, evidences, micro, score_diff
+from tests.fixtures.signatures import (
+    PERSONS,
+    SIGNATURE_LAYOUTS,
+    assert_signatories,
+    signature_agreement,
+)
 
 pdfplumber = pytest.importorskip("pdfplumber")
 pytest.importorskip("reportlab")
@@ -290,57 +296,6 @@ def test_pdf_signatories_carry_the_page_their_name_is_printed_on(
 # --------------------------------------------------------------------------------------
 # 2. side-by-side signature blocks
 # --------------------------------------------------------------------------------------
-
-# Invented persons (no seed or test agreement names them).
-PERSONS = [
-    ("Göran Wikström", "Kommunstyrelsens ordförande och kommunalråd", "Alingsås kommun"),
-    ("Elsa Håkansson", "Lokalpolisområdeschef", "Lokalpolisområde Alingsås"),
-    ("Tove Bergkvist", "Frivårdschef", "Kriminalvården"),
-    ("Anneli Rask", "Kommundirektör", "Lerums kommun"),
-    ("Mattias Fridén", "Kommunpolis", "Lokalpolisområde Alingsås"),
-    ("Sigrid Ljungqvist", "Socialchef", "Alingsås kommun"),
-]
-
-SIGNED = "Alingsås 2025-01-15"
-
-
-def signature_agreement(persons: list[tuple[str, str, str]], *, date_per_block: bool) -> str:
-    """A short agreement whose signature area has one block per person (name, title,
-    organisation), with the place and date above all blocks or above each."""
-    orgs = list(dict.fromkeys(org for _, _, org in persons))
-    parties = ", ".join(orgs[:-1]) + " och " + orgs[-1]
-    text = (
-        "Samverkansöverenskommelse 2025–2027\n\n"
-        f"Överenskommelsen ingås mellan {parties}.\n\n"
-        "Giltighetstid\n\n"
-        "Överenskommelsen gäller från den 1 januari 2025 till den 31 december 2027.\n\n"
-        "Samverkan\n\n"
-        "Parterna träffas i styrgruppen fyra gånger per år. Kommunen och polisen tar "
-        "varje år fram en gemensam lägesbild. Arbetet följs upp årligen.\n\n"
-    )
-    if not date_per_block:
-        text += SIGNED + "\n\n"
-    for name, title, org in persons:
-        text += (SIGNED + "\n" if date_per_block else "") + f"{name}\n{title}\n{org}\n\n"
-    return text
-
-
-# (persons, columns the fixture lays them out in, place/date above each block)
-SIGNATURE_LAYOUTS = {
-    "2_columns": (2, 2, True),
-    "3_columns": (3, 3, False),
-    "2_columns_2_rows": (4, 2, False),
-    "3_columns_2_rows": (6, 3, True),
-}
-
-
-def assert_signatories(record: Any, persons: list[tuple[str, str, str]]) -> None:
-    got = {s.name: (s.title, s.organization) for s in record.signatories}
-    expected = {name: (title, org) for name, title, org in persons}
-    assert got == expected
-    assert len(record.signatories) == len(persons)
-    for s in record.signatories:
-        assert s.signed_date == "2025-01-15", s.name
 
 
 @pytest.mark.parametrize("layout", SIGNATURE_LAYOUTS)
