@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from samverkan_extract.extractors import extract_agreement
+from samverkan_extract.limits import Limits
 from samverkan_extract.readers import SUPPORTED_SUFFIXES, read_document
 from samverkan_extract.schema import Agreement
 
@@ -14,27 +15,30 @@ if TYPE_CHECKING:
     from samverkan_extract.corpus import Corpus
 
 
-def extract(path: str | Path) -> Agreement:
+def extract(path: str | Path, limits: Limits | None = None) -> Agreement:
     """Read one agreement file and return its normalised record.
 
-    Raises ``InputError`` (naming the file and the problem) for input it cannot read.
+    Raises ``InputError`` (naming the file and the problem) for input it cannot read;
+    ``limits`` bounds its size (the time limit is the batch's).
     """
-    return extract_agreement(read_document(path))
+    return extract_agreement(read_document(path, limits))
 
 
-def extract_many(paths: Iterable[str | Path], jobs: int | None = None) -> Corpus:
+def extract_many(
+    paths: Iterable[str | Path], jobs: int | None = None, limits: Limits | None = None
+) -> Corpus:
     """Extract files and folders in parallel (``jobs`` processes, default all cores).
 
     Files that cannot be read do not stop the batch: they are in ``corpus.errors``.
     """
     from samverkan_extract.corpus import Corpus
 
-    return Corpus.from_paths(paths, jobs=jobs)
+    return Corpus.from_paths(paths, jobs=jobs, limits=limits)
 
 
-def normalised_text(path: str | Path) -> str:
+def normalised_text(path: str | Path, limits: Limits | None = None) -> str:
     """The text that evidence offsets point into."""
-    return read_document(path).text
+    return read_document(path, limits).text
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -13,34 +13,16 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-from samverkan_extract.errors import InputError, SamverkanError
+from samverkan_extract.errors import InputError, SamverkanError, TimeLimitExceeded
+from samverkan_extract.extractors import extract_agreement
+from samverkan_extract.limits import DEFAULT_LIMITS, Limits
+from samverkan_extract.nlp import get_nlp
+from samverkan_extract.readers import read_document
 from samverkan_extract.schema import Agreement, ErrorInfo, ErrorRecord
 
 Result = Agreement | ErrorRecord
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Guards against inputs that would hang or exhaust the machine."""
-
-    seconds_per_file: float = 120.0
-    max_file_mb: float = 200.0
-    max_pages: int = 500
-    max_unpacked_mb: float = 200.0
-    # Plain text is read and analysed in full, so its limits are far lower than a PDF's
-    # (whose size is mostly images): an agreement is some tens of KB of text.
-    max_text_mb: float = 2.0
-    max_chars: int = 1_000_000
-
-
-DEFAULT_LIMITS = Limits()
-
-
-class FileTimeout(SamverkanError):
-    pass
 
 
 @contextmanager
@@ -50,7 +32,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: object) -> None:
-        raise FileTimeout(f"took longer than {seconds:g} s (limit per file)")
+        raise TimeLimitExceeded(f"took longer than {seconds:g} s (limit per file)")
 
     old = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -63,16 +45,12 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 def extract_one(path: Path, limits: Limits = DEFAULT_LIMITS) -> Result:
     """Extract one file; every failure becomes an ``ErrorRecord``, never an exception."""
-    from samverkan_extract.extractors import extract_agreement
-    from samverkan_extract.readers import read_document, set_limits
-
-    set_limits(limits)
     try:
         with _time_limit(limits.seconds_per_file):
-            return extract_agreement(read_document(path))
+            return extract_agreement(read_document(path, limits))
     except InputError as exc:
         return _error(path, type(exc).__name__, exc.problem)
-    except FileTimeout as exc:
+    except TimeLimitExceeded as exc:
         return _error(path, "Timeout", str(exc))
     except SamverkanError as exc:
         return _error(path, type(exc).__name__, str(exc))
@@ -97,8 +75,6 @@ def default_jobs() -> int:
 
 def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from samverkan_extract.nlp import get_nlp
-
     get_nlp()
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from samverkan_extract import __version__
 from samverkan_extract.api import expand_paths
-from samverkan_extract.batch import Limits, Progress, run_batch
+from samverkan_extract.batch import Progress, run_batch
 from samverkan_extract.compare_cli import add_arguments as add_compare_arguments
 from samverkan_extract.compare_cli import run_compare
 from samverkan_extract.errors import InputError, SamverkanError
+from samverkan_extract.limits import Limits
 from samverkan_extract.output import atomic_write_text
 from samverkan_extract.readers import SUPPORTED_SUFFIXES
 from samverkan_extract.schema import Agreement, ErrorRecord

@@ -36,8 +36,8 @@ from samverkan_extract.schema import (
 )
 
 if TYPE_CHECKING:
-    from samverkan_extract.batch import Limits
     from samverkan_extract.compare import MatrixKind
+    from samverkan_extract.limits import Limits
 
 FORUM_TYPES: tuple[str, ...] = get_args(ForumType)
 PRIORITY_CATEGORIES: tuple[str, ...] = get_args(PriorityCategory)
@@ -543,7 +543,8 @@ class Corpus:
         """Extract files and folders in parallel (``jobs`` processes, default all cores);
         unreadable files land in ``errors`` and the rest are still read."""
         from samverkan_extract.api import expand_paths
-        from samverkan_extract.batch import DEFAULT_LIMITS, run_batch
+        from samverkan_extract.batch import run_batch
+        from samverkan_extract.limits import DEFAULT_LIMITS
 
         agreements: list[Agreement] = []
         errors: list[ErrorRecord] = []

@@ -15,8 +15,11 @@ from typing import Literal
 import regex
 
 BlockKind = Literal[
-    "heading", "paragraph", "list_item", "table_cell", "signature", "header", "footer"
+    "heading", "label", "paragraph", "list_item", "table_cell", "signature", "header", "footer"
 ]
+# A label is a short line that introduces what follows ("Kommunen:" over a list): it
+# heads a section like a heading, but never closes the section it stands in.
+HEADING_KINDS = ("heading", "label")
 BBox = tuple[float, float, float, float]
 
 BLOCK_SEPARATOR = "\n\n"
@@ -27,6 +30,13 @@ PROSE_LINE_LENGTH = 40
 _KEEP_HYPHEN_BEFORE = {"och", "eller", "samt", "resp", "respektive", "till"}
 _SPACES = regex.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = regex.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+# How a heading or an item is numbered: "4", "4.2", "3)", "IV.", "B.", "a)", "§ 3".
+NUMBERING = regex.compile(
+    r"(?P<arabic>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?(?=\s)"
+    r"|(?P<roman>[IVXL]{1,5})\.(?=\s)"
+    r"|(?P<letter>\p{L})[.)](?=\s)"
+    r"|(?P<para>§)\s?\d{1,3}\.?(?=\s)"
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,16 @@ class Block:
     row: int | None = None
     col: int | None = None
     depth: int = 0  # a list item's nesting: 0 for the outer list, 1 for items under it
+    # The list marker the reader removed ("•", "1.", "a)"), for list items.
+    marker: str | None = None
+    # The numbering a heading or item opens with and keeps in the text ("4.2", "IV.",
+    # "§ 3"), found once by ``readers.common.numbering``.
+    numbering: str | None = None
+
+    @property
+    def content_start(self) -> int:
+        """Where the block's own words start, after its numbering."""
+        return self.start + len(self.numbering) + 1 if self.numbering else self.start
 
 
 @dataclass
@@ -76,6 +96,24 @@ class Document:
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start : block.end]
+
+
+def numbering(text: str) -> str | None:
+    """The numbering ``text`` opens with, if any ("2.1 Giltighetstid" gives "2.1")."""
+    m = NUMBERING.match(text)
+    return m.group() if m else None
+
+
+def numbering_kind(number: str) -> tuple[str, int]:
+    """What kind of numbering it is and how deep: ("arabic", 1) for "2.1", ("roman", 0)
+    for "IV.", ("letter", 0) for "B.", ("para", 0) for "§ 3"."""
+    m = NUMBERING.match(number + " ")
+    if m is None:
+        raise ValueError(f"not a numbering: {number!r}")
+    if m.group("arabic"):
+        return "arabic", m.group("arabic").count(".")
+    kind = next(k for k in ("roman", "letter", "para") if m.group(k))
+    return kind, 0
 
 
 def clean_line(line: str) -> str:
@@ -173,15 +211,28 @@ class DocumentBuilder:
         row: int | None = None,
         col: int | None = None,
         depth: int = 0,
+        marker: str | None = None,
     ) -> Block | None:
         text = join_lines(lines, keep_breaks=keep_breaks, wrap_width=self.wrap_width)
         if not text:
             return None
+        number = numbering(text) if kind in ("heading", "label", "list_item") else None
         if self._parts:
             self._parts.append(BLOCK_SEPARATOR)
             self._length += len(BLOCK_SEPARATOR)
         block = Block(
-            kind, self._length, self._length + len(text), page, bbox, level, table, row, col, depth
+            kind,
+            self._length,
+            self._length + len(text),
+            page,
+            bbox,
+            level,
+            table,
+            row,
+            col,
+            depth,
+            marker,
+            number,
         )
         self._parts.append(text)
         self._length += len(text)

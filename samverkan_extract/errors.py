@@ -33,3 +33,13 @@ class OutputError(SamverkanError, OSError):
 
 class MissingDependencyError(SamverkanError):
     """An optional extra (OCR, Excel, Parquet) is needed but not installed."""
+
+
+class TimeLimitExceeded(BaseException):
+    """A file took longer than its time limit.
+
+    Deliberately outside the ``SamverkanError`` family and not an ``Exception``: the
+    readers catch ``Exception`` from the libraries they call (pdfminer raises many
+    types), and a time limit they could catch would be one they could swallow. Only the
+    batch, which set the limit, catches it.
+    """

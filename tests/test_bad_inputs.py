@@ -22,9 +22,10 @@ import pytest
 
 from samverkan_extract import batch as batch_module
 from samverkan_extract.api import extract
-from samverkan_extract.batch import Limits, extract_one, run_batch
+from samverkan_extract.batch import extract_one, run_batch
 from samverkan_extract.cli import main
 from samverkan_extract.errors import InputError, OutputError
+from samverkan_extract.limits import Limits
 from samverkan_extract.output import atomic_path, atomic_write, atomic_write_text
 from samverkan_extract.readers import read_document
 from samverkan_extract.schema import Agreement, ErrorRecord

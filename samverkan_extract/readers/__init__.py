@@ -1,4 +1,11 @@
-"""Readers: one per format, each returning the same ``Document``."""
+"""Readers: one per format, each returning the same ``Document``.
+
+Each format is a ``Reader`` (``readers/common.py``) declared by its own module: the
+suffixes it claims and a ``read(path, limits)`` that also owns the checks of what a file
+really is (a PDF's end marker, an HTML page saved as text, a zip bomb in a .docx). This
+module picks the reader by suffix and applies what is the same for all: the file must be
+a readable regular file within the size limit, and its text within the character limit.
+"""
 
 from __future__ import annotations
 
@@ -7,47 +14,32 @@ import os
 import stat
 from pathlib import Path
 
-import regex
-
 from samverkan_extract.document import Document
 from samverkan_extract.errors import InputError, UnsupportedFormatError
-from samverkan_extract.readers.common import check_zip_archive
+from samverkan_extract.limits import DEFAULT_LIMITS, Limits
+from samverkan_extract.readers.common import Reader, mb
+from samverkan_extract.readers.docx import DOCX_READER
+from samverkan_extract.readers.pdf import PDF_READER
+from samverkan_extract.readers.text import MARKDOWN_READER, TEXT_READER
 
-SUPPORTED_SUFFIXES = {
-    ".txt": "txt",
-    ".text": "txt",
-    ".md": "md",
-    ".markdown": "md",
-    ".pdf": "pdf",
-    ".docx": "docx",
-}
-
-
-_LIMITS: list[object] = []
+# The formats read, each owning its suffixes and its own checks of what a file really is.
+READERS: tuple[Reader, ...] = (TEXT_READER, MARKDOWN_READER, PDF_READER, DOCX_READER)
+SUPPORTED_SUFFIXES = {suffix: r.format for r in READERS for suffix in r.suffixes}
 
 
-def set_limits(limits: object) -> None:
-    """The batch's size and page limits, read by the readers of this process."""
-    _LIMITS[:] = [limits]
-
-
-def current_limits():  # type: ignore[no-untyped-def]
-    from samverkan_extract.batch import DEFAULT_LIMITS
-
-    return _LIMITS[0] if _LIMITS else DEFAULT_LIMITS
-
-
-def detect_format(path: Path) -> str:
-    fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
-    if fmt is None:
-        if path.suffix.lower() == ".doc":
-            raise UnsupportedFormatError(path, "old Word .doc format: convert it to .docx")
-        raise UnsupportedFormatError(
-            path,
-            f"unsupported file type {path.suffix or '(no extension)'!r}: "
-            "expected .pdf, .docx, .txt or .md",
-        )
-    return fmt
+def reader_for(path: Path) -> Reader:
+    """The reader that claims the file's suffix, or an error naming what it is."""
+    suffix = path.suffix.lower()
+    for reader in READERS:
+        if suffix in reader.suffixes:
+            return reader
+    if suffix == ".doc":
+        raise UnsupportedFormatError(path, "old Word .doc format: convert it to .docx")
+    raise UnsupportedFormatError(
+        path,
+        f"unsupported file type {path.suffix or '(no extension)'!r}: "
+        "expected .pdf, .docx, .txt or .md",
+    )
 
 
 def check_readable(path: Path) -> os.stat_result:
@@ -81,25 +73,19 @@ def check_readable(path: Path) -> os.stat_result:
     return st
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     """Read any supported file into a ``Document``; raises ``InputError`` on bad input."""
     path = Path(path)
+    limits = limits or DEFAULT_LIMITS
     st = check_readable(path)
-    fmt = detect_format(path)
-    limits = current_limits()
+    reader = reader_for(path)
     size_mb = st.st_size / 1e6
     if size_mb > limits.max_file_mb:
         raise InputError(
-            path, f"file is {_mb(size_mb)} MB, over the {limits.max_file_mb:g} MB limit"
-        )
-    if fmt in ("txt", "md") and size_mb > limits.max_text_mb:
-        raise InputError(
-            path,
-            f"text file is {_mb(size_mb)} MB, over the {limits.max_text_mb:g} MB limit for "
-            ".txt/.md (an agreement is a few hundred KB at most)",
+            path, f"file is {mb(size_mb)} MB, over the {limits.max_file_mb:g} MB limit"
         )
     try:
-        document = _read(path, fmt, limits)
+        document = reader.read(path, limits)
     except PermissionError:
         raise InputError(path, "permission denied") from None
     except IsADirectoryError:
@@ -113,59 +99,3 @@ def read_document(path: str | Path) -> Document:
             f"{limits.max_chars:,} (an agreement is far shorter)",
         )
     return document
-
-
-def _mb(size_mb: float) -> str:
-    return f"{size_mb:.0f}" if size_mb >= 10 else f"{size_mb:.1f}"
-
-
-def _read(path: Path, fmt: str, limits) -> Document:  # type: ignore[no-untyped-def]
-    if fmt == "pdf":
-        from samverkan_extract.readers.pdf import read_pdf
-
-        try:
-            document = read_pdf(path)
-        except InputError as exc:
-            if exc.problem.startswith("not a readable PDF") and _pdf_truncated(path):
-                detail = exc.problem.removeprefix("not a readable PDF").strip()
-                raise InputError(
-                    path, f"truncated PDF: the file stops before its %%EOF end marker {detail}"
-                ) from None
-            raise
-        if _pdf_truncated(path):
-            document.warnings.append(
-                "the PDF stops before its %%EOF end marker: it may be truncated"
-            )
-        return document
-    if fmt == "docx":
-        from samverkan_extract.readers.docx import read_docx
-
-        check_zip_archive(path, float(limits.max_unpacked_mb))
-        return read_docx(path)
-    from samverkan_extract.readers.text import read_text
-
-    document = read_text(path, fmt)
-    if _looks_like_html(path):
-        document.warnings.append(
-            "an HTML page, not plain text: tags were stripped, but menus, scripts and "
-            "styles may have been read as text"
-        )
-    return document
-
-
-def _pdf_truncated(path: Path) -> bool:
-    """A PDF ends with %%EOF (give or take trailing junk); a cut-off download does not."""
-    with path.open("rb") as fh:
-        fh.seek(max(0, path.stat().st_size - 2048))
-        return b"%%EOF" not in fh.read()
-
-
-_HTML_START = regex.compile(
-    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
-    regex.I | regex.S,
-)
-
-
-def _looks_like_html(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return bool(_HTML_START.match(fh.read(4096)))

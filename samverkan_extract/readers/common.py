@@ -1,4 +1,5 @@
-"""Small helpers every reader shares."""
+"""What every reader shares: the ``Reader`` entry each format declares, and the guesses
+all formats make the same way (page numbers, list markers)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,33 @@ import hashlib
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import regex
 
+from samverkan_extract.document import Document
 from samverkan_extract.errors import InputError
+from samverkan_extract.limits import Limits
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One format: its name in the contract, the suffixes it claims, and the function that
+    reads a file of it (raising ``InputError`` for one it cannot read)."""
+
+    format: str
+    suffixes: tuple[str, ...]
+    read: Callable[[Path, Limits], Document]
+
+
+# Bullets every reader takes for a list marker: round and square ones, and the
+# private-use glyphs of the Symbol and Wingdings fonts that Word and PDFs draw them with.
+BULLETS = "•●▪■◦○‣⁃∙·\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
+# Dashes that open a list item when they stand apart before its text.
+DASHES = "-–—"
 
 _PAGE_NUMBER = regex.compile(
     r"""^(?:
@@ -21,6 +43,11 @@ _PAGE_NUMBER = regex.compile(
     )$""",
     regex.I | regex.X,
 )
+
+
+def mb(size_mb: float) -> str:
+    """A size in MB as a message gives it: "12", "1.5"."""
+    return f"{size_mb:.0f}" if size_mb >= 10 else f"{size_mb:.1f}"
 
 
 def file_sha256(data: bytes) -> str:

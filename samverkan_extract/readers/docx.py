@@ -22,7 +22,8 @@ import regex
 
 from samverkan_extract.document import Document, DocumentBuilder, clean_line
 from samverkan_extract.errors import InputError
-from samverkan_extract.readers.common import file_sha256, is_page_number
+from samverkan_extract.limits import Limits
+from samverkan_extract.readers.common import Reader, check_zip_archive, file_sha256, is_page_number
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -77,10 +78,8 @@ class Pending:
 # --- Opening --------------------------------------------------------------------------
 
 
-def check_docx_bytes(path: Path, data: bytes) -> zipfile.ZipFile:
+def check_docx_bytes(path: Path, data: bytes, max_unpacked_mb: float) -> zipfile.ZipFile:
     """The file as a zip archive, or one clear error naming what it is instead."""
-    from samverkan_extract.readers import current_limits
-
     if not data.strip(b"\x00 \t\r\n"):
         raise InputError(path, "empty file")
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
@@ -96,7 +95,7 @@ def check_docx_bytes(path: Path, data: bytes) -> zipfile.ZipFile:
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
-    limit = float(current_limits().max_unpacked_mb)
+    limit = max_unpacked_mb
     unpacked = sum(i.file_size for i in infos) / 1e6
     if unpacked > limit:
         raise InputError(
@@ -137,9 +136,10 @@ def open_docx(path: Path, data: bytes):  # type: ignore[no-untyped-def]
 # --- Reading --------------------------------------------------------------------------
 
 
-def read_docx(path: Path) -> Document:
+def read_docx(path: Path, limits: Limits) -> Document:
+    check_zip_archive(path, limits.max_unpacked_mb)
     data = path.read_bytes()
-    check_docx_bytes(path, data)
+    check_docx_bytes(path, data, limits.max_unpacked_mb)
     document = open_docx(path, data)
     builder = DocumentBuilder(str(path), "docx", file_sha256(data))
     try:
@@ -164,6 +164,9 @@ def read_docx(path: Path) -> Document:
     if not any(b.kind not in ("header", "footer") for b in builder.blocks):
         raise InputError(path, "no text in file")
     return builder.build()
+
+
+DOCX_READER = Reader("docx", (".docx",), read_docx)
 
 
 @dataclass

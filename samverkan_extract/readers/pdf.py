@@ -43,7 +43,8 @@ from samverkan_extract.document import (
 )
 from samverkan_extract.errors import InputError
 from samverkan_extract.knowledge import knowledge
-from samverkan_extract.readers.common import file_sha256, is_page_number
+from samverkan_extract.limits import Limits
+from samverkan_extract.readers.common import Reader, file_sha256, is_page_number
 from samverkan_extract.readers.ocr import BULLET_TOKENS
 
 # A line is "the same height" as another when their centres differ by less than this
@@ -198,13 +199,28 @@ def join_words(words: Iterable[Word]) -> str:
 # --- Reading ------------------------------------------------------------------------
 
 
-def read_pdf(path: Path) -> Document:
-    from samverkan_extract.readers import current_limits
-
+def read_pdf(path: Path, limits: Limits) -> Document:
+    """A PDF's text in reading order; a file cut off before its end marker is read with a
+    warning, or named as truncated when it cannot be read."""
     data = path.read_bytes()
     check_pdf_bytes(path, data)
+    truncated = b"%%EOF" not in data[-2048:]
+    try:
+        document = _read_pdf(path, data, limits.max_pages)
+    except InputError as exc:
+        if truncated and exc.problem.startswith("not a readable PDF"):
+            detail = exc.problem.removeprefix("not a readable PDF").strip()
+            raise InputError(
+                path, f"truncated PDF: the file stops before its %%EOF end marker {detail}"
+            ) from None
+        raise
+    if truncated:
+        document.warnings.append("the PDF stops before its %%EOF end marker: it may be truncated")
+    return document
+
+
+def _read_pdf(path: Path, data: bytes, max_pages: int) -> Document:
     builder = DocumentBuilder(str(path), "pdf", file_sha256(data))
-    max_pages = int(current_limits().max_pages)
     pdf = open_pdf(path, data)
     contents: list[PageContent] = []
     ocr_used = False
@@ -243,6 +259,9 @@ def read_pdf(path: Path) -> Document:
     if not builder.blocks:
         raise InputError(path, "no text in PDF (no text layer and nothing recognised)")
     return builder.build(pages=total, ocr=ocr_used)
+
+
+PDF_READER = Reader("pdf", (".pdf",), read_pdf)
 
 
 def check_pdf_bytes(path: Path, data: bytes) -> None:

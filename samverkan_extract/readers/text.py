@@ -10,7 +10,8 @@ import regex
 
 from samverkan_extract.document import Document, DocumentBuilder, clean_line
 from samverkan_extract.errors import InputError
-from samverkan_extract.readers.common import file_sha256, is_page_number
+from samverkan_extract.limits import Limits
+from samverkan_extract.readers.common import Reader, file_sha256, is_page_number, mb
 
 # Bytes of a text file that betray binary data (C0 controls other than tab, LF, FF, CR).
 _CONTROL = set(range(0, 9)) | {11} | set(range(14, 32))
@@ -82,6 +83,11 @@ def _decode_legacy(data: bytes) -> tuple[str, list[str]]:
 
 # --- Markup ---------------------------------------------------------------------------
 
+_HTML_START = regex.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+    regex.I | regex.S,
+)
+
 _HTML_BREAK = regex.compile(r"<br\s*/?>", regex.I)
 _HTML_TAG = regex.compile(r"</?[a-zA-Z][^<>]*>")
 _MD_IMAGE_OR_LINK = regex.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -142,9 +148,35 @@ class _Para:
     depth: int = 0  # a list item indented under the one before
 
 
-def read_text(path: Path, fmt: str) -> Document:
+def read_txt(path: Path, limits: Limits) -> Document:
+    return read_text(path, "txt", limits)
+
+
+def read_md(path: Path, limits: Limits) -> Document:
+    return read_text(path, "md", limits)
+
+
+TEXT_READER = Reader("txt", (".txt", ".text"), read_txt)
+MARKDOWN_READER = Reader("md", (".md", ".markdown"), read_md)
+
+
+def read_text(path: Path, fmt: str, limits: Limits) -> Document:
+    """A text or Markdown file; an HTML page saved under either name is read with a
+    warning, its tags stripped."""
+    size_mb = path.stat().st_size / 1e6
+    if size_mb > limits.max_text_mb:
+        raise InputError(
+            path,
+            f"text file is {mb(size_mb)} MB, over the {limits.max_text_mb:g} MB limit for "
+            ".txt/.md (an agreement is a few hundred KB at most)",
+        )
     data = path.read_bytes()
     text, warnings = decode_text(data, path)
+    if _HTML_START.match(data[:4096]):
+        warnings.append(
+            "an HTML page, not plain text: tags were stripped, but menus, scripts and "
+            "styles may have been read as text"
+        )
     builder = DocumentBuilder(str(path), fmt, file_sha256(data))
     builder.warnings.extend(warnings)
     lines = _drop_running_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))

@@ -1,0 +1,27 @@
+"""The guards against inputs that would hang or exhaust the machine, as one value.
+
+A ``Limits`` is passed down from the caller (``extract(path, limits=...)``, the batch,
+the command line) to every reader; nothing keeps it in module state, so one call's
+limits never leak into the next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much time, size and memory one file may take."""
+
+    seconds_per_file: float = 120.0
+    max_file_mb: float = 200.0
+    max_pages: int = 500
+    max_unpacked_mb: float = 200.0
+    # Plain text is read and analysed in full, so its limits are far lower than a PDF's
+    # (whose size is mostly images): an agreement is some tens of KB of text.
+    max_text_mb: float = 2.0
+    max_chars: int = 1_000_000
+
+
+DEFAULT_LIMITS = Limits()
