@@ -30,6 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import samverkan_extract as se  # noqa: E402
 from samverkan_extract import export  # noqa: E402
 from samverkan_extract.compare import MATRIX_KINDS, diff, matrix, summary, timeline  # noqa: E402
 from samverkan_extract.corpus import Corpus  # noqa: E402
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  wall time {e2e_s:.1f} s; peak RSS of the largest process {e2e_mb:.0f} MB\n")
 
     t0 = time.perf_counter()
-    base = Corpus.from_paths([args.corpus], jobs=1)
+    base = se.extract_many([args.corpus], jobs=1)
     extract_s = time.perf_counter() - t0
     if not len(base):
         print("no agreements extracted", file=sys.stderr)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from samverkan_extract.batch import run_batch
+from samverkan_extract.corpus import Corpus
 from samverkan_extract.extractors import extract_agreement
-from samverkan_extract.limits import Limits
+from samverkan_extract.limits import DEFAULT_LIMITS, Limits
 from samverkan_extract.readers import SUPPORTED_SUFFIXES, read_document
-from samverkan_extract.schema import Agreement
-
-if TYPE_CHECKING:
-    from samverkan_extract.corpus import Corpus
+from samverkan_extract.schema import Agreement, ErrorRecord
 
 
 def extract(path: str | Path, limits: Limits | None = None) -> Agreement:
@@ -25,15 +23,24 @@ def extract(path: str | Path, limits: Limits | None = None) -> Agreement:
 
 
 def extract_many(
-    paths: Iterable[str | Path], jobs: int | None = None, limits: Limits | None = None
+    paths: Iterable[str | Path],
+    jobs: int | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[int, int, Path], None] | None = None,
 ) -> Corpus:
     """Extract files and folders in parallel (``jobs`` processes, default all cores).
 
     Files that cannot be read do not stop the batch: they are in ``corpus.errors``.
     """
-    from samverkan_extract.corpus import Corpus
-
-    return Corpus.from_paths(paths, jobs=jobs, limits=limits)
+    agreements: list[Agreement] = []
+    errors: list[ErrorRecord] = []
+    files = expand_paths(paths)
+    for result in run_batch(files, jobs=jobs, limits=limits or DEFAULT_LIMITS, progress=progress):
+        if isinstance(result, ErrorRecord):
+            errors.append(result)
+        else:
+            agreements.append(result)
+    return Corpus(agreements, errors)
 
 
 def normalised_text(path: str | Path, limits: Limits | None = None) -> str:

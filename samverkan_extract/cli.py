@@ -1,4 +1,8 @@
-"""The command line: ``extract``, ``compare``, ``text``, ``schema`` and ``evaluate``."""
+"""The command line: ``extract``, ``compare``, ``text``, ``schema`` and ``evaluate``.
+
+Each command imports what it needs when it runs, so ``--help``, ``--version`` and
+``schema`` start without spaCy, pandas or pdfplumber.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from samverkan_extract import __version__
-from samverkan_extract.api import expand_paths
-from samverkan_extract.batch import Progress, run_batch
 from samverkan_extract.compare_cli import add_arguments as add_compare_arguments
-from samverkan_extract.compare_cli import run_compare
 from samverkan_extract.errors import InputError, SamverkanError
 from samverkan_extract.limits import Limits
 from samverkan_extract.output import atomic_write_text
-from samverkan_extract.readers import SUPPORTED_SUFFIXES
-from samverkan_extract.schema import Agreement, ErrorRecord
+from samverkan_extract.version import __version__
+
+if TYPE_CHECKING:
+    from samverkan_extract.schema import Agreement, ErrorRecord
 
 
 def _add_batch_options(p: argparse.ArgumentParser) -> None:
@@ -80,6 +83,8 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 def _report_folders(paths: Sequence[Path]) -> None:
     """Say what a folder held that is not read, so that no file goes missing unnoticed."""
+    from samverkan_extract.readers import SUPPORTED_SUFFIXES
+
     for folder in paths:
         if not folder.is_dir():
             continue
@@ -135,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extract_all(args: argparse.Namespace, label: str) -> tuple[list[Agreement], int]:
+    from samverkan_extract.api import expand_paths
+    from samverkan_extract.batch import Progress, run_batch
+    from samverkan_extract.schema import ErrorRecord
+
     _report_folders(args.paths)
     paths = expand_paths(args.paths)
     if not paths:
@@ -152,6 +161,10 @@ def _extract_all(args: argparse.Namespace, label: str) -> tuple[list[Agreement],
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from samverkan_extract.api import expand_paths
+    from samverkan_extract.batch import Progress, run_batch
+    from samverkan_extract.schema import ErrorRecord
+
     _report_folders(args.paths)
     paths = expand_paths(args.paths)
     progress = Progress(enabled=False if args.quiet else None)
@@ -182,6 +195,7 @@ def _agreements_csv(results: list[Agreement | ErrorRecord]) -> str:
     """One row per agreement (the ``agreements`` tidy table); failed files as rows that
     name the file and the error, so nothing is silently missing."""
     from samverkan_extract.corpus import Corpus
+    from samverkan_extract.schema import Agreement, ErrorRecord
 
     agreements = [r for r in results if isinstance(r, Agreement)]
     table = Corpus(agreements).agreements_table()
@@ -200,6 +214,8 @@ def _agreements_csv(results: list[Agreement | ErrorRecord]) -> str:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from samverkan_extract.compare_cli import run_compare
+
     return run_compare(args, _extract_all)
 
 

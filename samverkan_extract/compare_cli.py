@@ -12,11 +12,14 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samverkan_extract.errors import SamverkanError
-from samverkan_extract.schema import Agreement
 
-ExtractAll = Callable[[argparse.Namespace, str], tuple[list[Agreement], int]]
+if TYPE_CHECKING:
+    from samverkan_extract.schema import Agreement
+
+ExtractAll = Callable[[argparse.Namespace, str], tuple[list["Agreement"], int]]
 
 
 def _date(text: str) -> dt.date:
@@ -52,7 +55,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _check_dependencies(args: argparse.Namespace) -> None:
     """Fail before the slow extraction when an asked-for output cannot be written."""
-    from samverkan_extract.export import require
+    from samverkan_extract.extras import require
 
     if getattr(args, "xlsx", None):
         require("openpyxl", "excel", "Excel output (--xlsx)")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex
 
@@ -113,34 +112,20 @@ def _valid(y: int, m: int, d: int) -> bool:
 
 def find_dates(text: str, offset: int = 0) -> list[DateMatch]:
     """Every date written in ``text``, positions shifted by ``offset``."""
-    return list(_find_dates(text, offset))
-
-
-@lru_cache(maxsize=4096)
-def _find_dates(text: str, offset: int) -> tuple[DateMatch, ...]:
-    return tuple(_scan_dates(text, offset))
-
-
-def forget_dates() -> None:
-    """Empty the memory of dates found (the extractors ask for the same text often)."""
-    _find_dates.cache_clear()
-
-
-def _scan_dates(text: str, offset: int = 0) -> list[DateMatch]:
-    """All dates in ``text``; offsets are shifted by ``offset``."""
     found = []
     for m in DATE.finditer(text):
         start, end = m.start() + offset, m.end() + offset
         if m.group("iso"):
             # int() also reads digits of other scripts; the value is written in ASCII.
-            y, mon, day = str(int(m.group("iy"))), m.group("im"), m.group("id")
-            if mon.upper() == "XX":
-                found.append(DateMatch(start, end, y, "year"))
-            elif day.upper() == "XX":
-                if 1 <= int(mon) <= 12:
-                    found.append(DateMatch(start, end, f"{y}-{int(mon):02d}", "month"))
-            elif _valid(int(y), int(mon), int(day)):
-                found.append(DateMatch(start, end, f"{y}-{int(mon):02d}-{int(day):02d}", "day"))
+            year, mon_text, day_text = str(int(m.group("iy"))), m.group("im"), m.group("id")
+            if mon_text.upper() == "XX":
+                found.append(DateMatch(start, end, year, "year"))
+            elif day_text.upper() == "XX":
+                if 1 <= int(mon_text) <= 12:
+                    found.append(DateMatch(start, end, f"{year}-{int(mon_text):02d}", "month"))
+            elif _valid(int(year), int(mon_text), int(day_text)):
+                value = f"{year}-{int(mon_text):02d}-{int(day_text):02d}"
+                found.append(DateMatch(start, end, value, "day"))
         elif m.group("text"):
             y, day = int(m.group("ty")), int(m.group("td"))
             mon = lookup_word(MONTHS, m.group("tm")) or 0
@@ -189,3 +174,47 @@ def number_word(word: str) -> float | None:
         return float(word)
     value = lookup_word(NUMBER_WORDS, word)
     return float(value) if value is not None else None
+
+
+# --- dates of any precision as days -------------------------------------------------------
+
+
+def iso_to_date(value: str | None, *, end: bool = False) -> dt.date | None:
+    """An ISO date of any precision ("2019", "2020-03", "2023-03-24") as one day: the
+    first day it covers, or with ``end`` the last, so year periods compare as days."""
+    if not value:
+        return None
+    parts = value.split("-")
+    try:
+        year = int(parts[0])
+        if len(parts) == 1:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        month = int(parts[1])
+        if len(parts) == 2:
+            return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+        return dt.date(year, month, int(parts[2]))
+    except (ValueError, IndexError):
+        return None
+
+
+def as_date(value: dt.date | str) -> dt.date:
+    """A date given as ``date``, ``datetime``, ``Timestamp`` or ISO string."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    parsed = iso_to_date(str(value))
+    if parsed is None:
+        raise ValueError(f"not a date: {value!r} (expected YYYY-MM-DD)")
+    return parsed
+
+
+def period_years(start: dt.date | None, end: dt.date | None) -> float | None:
+    """Length in years: whole months / 12 when the period ends the day before a month-day
+    like its start (2024-01-01 to 2026-12-31 is 3.0), else days / 365.25."""
+    if start is None or end is None:
+        return None
+    after = end + dt.timedelta(days=1)
+    if after.day == start.day:
+        return ((after.year - start.year) * 12 + after.month - start.month) / 12
+    return ((end - start).days + 1) / 365.25

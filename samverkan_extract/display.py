@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from samverkan_extract.errors import InputError
-from samverkan_extract.schema import Agreement, Evidence
+from samverkan_extract.fields import FIELDS, Shown
+from samverkan_extract.schema import VIEWS, Agreement
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -52,21 +50,6 @@ CORPUS_COLUMNS = (
 # Long names may wrap; ids, dates and numbers stay on one line.
 WRAPPING = {"title", "municipalities"}
 
-# One colour per field of the record, so the eye groups the labels in ``show()``.
-FIELD_COLOURS = {
-    "title": "#ffd98e",
-    "document_date": "#f2c6de",
-    "reference_numbers": "#e3d0ff",
-    "period": "#a6e3e9",
-    "parties": "#b5e48c",
-    "municipalities": "#d9ed92",
-    "forums": "#90dbf4",
-    "priority_areas": "#ffcfd2",
-    "signatories": "#fde4cf",
-    "follow_up": "#cfbaf0",
-    "related_documents": "#c7f9cc",
-}
-
 # displaCy's span templates without the line breaks and indentation inside them, so the
 # text can be laid out with ``white-space: pre-line`` and keep the document's paragraphs.
 # The classes let a reader's stylesheet, or a test, find the highlighted tokens.
@@ -92,61 +75,17 @@ SPAN_TEMPLATES = {
 _CELL = "text-align: left; vertical-align: top; padding: 2px 8px"
 
 
-@dataclass(frozen=True)
-class Value:
-    """One extracted value: its place in the record, what it says, and its evidence."""
-
-    field: str
-    text: str
-    evidence: Evidence | None
-
-    @property
-    def colour(self) -> str:
-        return FIELD_COLOURS.get(self.field.split("[")[0], "#ddd")
-
-
-def record_values(a: Agreement) -> Iterator[Value]:
+def record_values(a: Agreement) -> Iterator[Shown]:
     """Every value the record states, in the contract's order, named by its path in the
     record ("forums[0]"), so table rows and highlighted spans carry the same names."""
-    if a.title:
-        yield Value("title", a.title.value, a.title.evidence)
-    if a.document_date:
-        yield Value("document_date", a.document_date.value, a.document_date.evidence)
-    for n, r in enumerate(a.reference_numbers):
-        yield Value(f"reference_numbers[{n}]", r.value, r.evidence)
-    if a.period:
-        p = a.period
-        text = f"{p.start or '?'} – {p.end or 'open-ended'} ({p.precision})"
-        yield Value("period", text, p.evidence)
-    for n, party in enumerate(a.parties):
-        extra = [
-            party.kind,
-            party.municipality_code,
-            party.police_area and f"LPO {party.police_area}",
-            party.org_number and f"org. nr {party.org_number}",
-            party.alias and f"“{party.alias}”",
-        ]
-        yield Value(f"parties[{n}]", _with(party.name, extra), party.evidence)
-    for n, m in enumerate(a.municipalities):
-        yield Value(f"municipalities[{n}]", f"{m.name} ({m.code}, {m.county})", m.evidence)
-    for n, f in enumerate(a.forums):
-        freq = f"{f.meetings_per_year:g}/year" if f.meetings_per_year is not None else None
-        yield Value(f"forums[{n}]", _with(f.name, [f.type, freq]), f.evidence)
-    for n, pa in enumerate(a.priority_areas):
-        yield Value(f"priority_areas[{n}]", _with(pa.text, list(pa.categories)), pa.evidence)
-    for n, s in enumerate(a.signatories):
-        extra = [s.title, s.organization, s.signed_place, s.signed_date]
-        yield Value(f"signatories[{n}]", _with(s.name, extra), s.evidence)
-    if a.follow_up:
-        fu = a.follow_up
-        yield Value("follow_up", _with(fu.frequency, [fu.text]), fu.evidence)
-    for n, d in enumerate(a.related_documents):
-        yield Value(f"related_documents[{n}]", d.type, d.evidence)
+    for f in FIELDS:
+        yield from f.shown(a)
 
 
-def _with(main: str, extra: list[str | None]) -> str:
-    details = ", ".join(x for x in extra if x)
-    return f"{main} — {details}" if details else main
+def colour(path: str) -> str:
+    """The colour of a value's field, so the eye groups the labels in ``show()``."""
+    name = path.split("[")[0]
+    return next((f.colour for f in FIELDS if f.name == name), "#ddd")
 
 
 def _e(value: object) -> str:
@@ -165,7 +104,7 @@ def _source_line(a: Agreement) -> str:
     return f"{src.path} ({details}) · sha256 {src.sha256[:12]}…"
 
 
-def _value_row(v: Value) -> str:
+def _value_row(v: Shown) -> str:
     ev = v.evidence
     if ev is not None and ev.text:
         folded = " ".join(ev.text.split())
@@ -177,7 +116,7 @@ def _value_row(v: Value) -> str:
         tooltip, page, evidence = "", "–", "–"
     return (
         f'<tr data-field="{_e(v.field)}"><td style="{_CELL}">'
-        f'<code style="background: {v.colour}">{_e(v.field)}</code></td>'
+        f'<code style="background: {colour(v.field)}">{_e(v.field)}</code></td>'
         f'<td style="{_CELL}"{tooltip}>{_e(v.text)}</td>'
         f'<td style="{_CELL}">{page}</td><td style="{_CELL}"{tooltip}>{evidence}</td></tr>'
     )
@@ -279,7 +218,7 @@ def show(
     doc.spans[SPANS_KEY] = evidence_spans(doc, a)
     options = {
         "spans_key": SPANS_KEY,
-        "colors": {v.field: v.colour for v in record_values(a)},
+        "colors": {v.field: colour(v.field) for v in record_values(a)},
         "template": SPAN_TEMPLATES,
     }
     with warnings.catch_warnings():
@@ -303,11 +242,15 @@ def show(
 
 
 def _date(value: Any) -> str:
+    import pandas as pd
+
     return "–" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
 def _corpus_row(r: Any) -> tuple[Any, ...]:
     """The values of ``CORPUS_COLUMNS`` for one row of the agreements table."""
+    import pandas as pd
+
     end = "open-ended" if r.open_ended else _date(r.period_end)
     period = "–" if pd.isna(r.period_start) else f"{_date(r.period_start)} – {end}"
     return (
@@ -326,6 +269,8 @@ def _corpus_row(r: Any) -> tuple[Any, ...]:
 def corpus_html(corpus: Corpus, max_rows: int = CORPUS_ROWS) -> str:
     """One row per agreement (the first ``max_rows``), the files not read, and where the
     tables are."""
+    import pandas as pd
+
     t = corpus.agreements_table()
     head = "".join(f'<th style="{_CELL}">{_e(c)}</th>' for c in CORPUS_COLUMNS)
     body = "".join(
@@ -358,3 +303,6 @@ def corpus_html(corpus: Corpus, max_rows: int = CORPUS_ROWS) -> str:
         "<code>.timeline()</code>, <code>.summary()</code>, <code>.diff(a, b)</code>; "
         "one record: <code>corpus[0]</code>, <code>corpus[0].show()</code></small></p></div>"
     )
+
+
+VIEWS.update(agreement_html=agreement_html, show=show, corpus_html=corpus_html)

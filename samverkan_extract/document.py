@@ -104,6 +104,19 @@ def numbering(text: str) -> str | None:
     return m.group() if m else None
 
 
+def after_numbering(text: str, start: int = 0, end: int | None = None) -> int:
+    """Where the words start after the numbering at ``start`` and the spaces after it;
+    ``start`` itself when nothing is numbered there."""
+    end = len(text) if end is None else end
+    m = NUMBERING.match(text, start, end)
+    if m is None:
+        return start
+    pos = m.end()
+    while pos < end and text[pos] in " \t":
+        pos += 1
+    return pos
+
+
 def numbering_kind(number: str) -> tuple[str, int]:
     """What kind of numbering it is and how deep: ("arabic", 1) for "2.1", ("roman", 0)
     for "IV.", ("letter", 0) for "B.", ("para", 0) for "§ 3"."""

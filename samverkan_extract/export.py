@@ -8,42 +8,20 @@ file or none, never a broken one.
 
 from __future__ import annotations
 
-import importlib
 import json
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pandas as pd
 
-from samverkan_extract import __version__
-from samverkan_extract.corpus import TABLE_DESCRIPTIONS, Column, Corpus, table_columns
-from samverkan_extract.errors import MissingDependencyError
+from samverkan_extract.corpus import Corpus
+from samverkan_extract.extras import require
+from samverkan_extract.fields import Column
 from samverkan_extract.output import atomic_path, atomic_write_text
-
-
-def require(module: str, extra: str, purpose: str) -> ModuleType:
-    """Import an optional dependency, or say which extra installs it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"{purpose} needs {module}, which is not installed: "
-            f"pip install 'samverkan-extract[{extra}]'"
-        ) from exc
-
-
-def primary_key(table: str) -> list[str]:
-    """Keys of the tables: an agreement by its id, a list item by id and position.
-    Priority areas have none: an area without category has a null in its row."""
-    if table == "agreements":
-        return ["agreement_id"]
-    if table == "priority_areas":
-        return []
-    return ["agreement_id", "position"]
-
+from samverkan_extract.tables import primary_key, table_columns, table_descriptions
+from samverkan_extract.version import __version__
 
 # --- CSV + datapackage ------------------------------------------------------------------
 
@@ -86,7 +64,7 @@ def datapackage() -> dict[str, Any]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "dialect": {"delimiter": ",", "header": True},
-                "description": TABLE_DESCRIPTIONS[name],
+                "description": table_descriptions()[name],
                 "schema": schema,
             }
         )

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,20 @@ def _toml(name: str) -> dict[str, Any]:
     return tomllib.loads(_read_text(name))
 
 
-def compile_terms(patterns: list[str], acronyms: list[str] = ()) -> regex.Pattern[str]:  # type: ignore[assignment]
+def compile_terms(patterns: Sequence[str], acronyms: Sequence[str] = ()) -> regex.Pattern[str]:
     """One pattern for a list: words case-insensitive, acronyms case-sensitive."""
     parts = [rf"(?i:(?<![\w-])(?:{p}))" for p in patterns]
     parts += [rf"(?<![\w-]){regex.escape(a)}(?![\w])" for a in acronyms]
     return regex.compile("|".join(parts) or r"(?!x)x")
+
+
+@dataclass(frozen=True)
+class Role:
+    """A normalised signatory role: its id, Swedish label and the titles it covers."""
+
+    id: str
+    label: str
+    pattern: regex.Pattern[str] | None
 
 
 @dataclass
@@ -82,7 +94,17 @@ class Knowledge:
     vocabulary: dict[str, Any]
     # What tells an agreement from other documents (``data/genre.toml``).
     genre: dict[str, Any] = field(default_factory=dict)
+    # Signatory roles in the order they are tried (``data/signatory_roles.toml``).
+    roles: tuple[Role, ...] = ()
     _patterns: dict[str, regex.Pattern[str]] = field(default_factory=dict)
+    _derived: dict[str, Any] = field(default_factory=dict)
+
+    def derived(self, name: str, build: Callable[[Knowledge], T]) -> T:
+        """Something built from the knowledge once per process (a compiled pattern, an
+        index), by the module that needs it: ``kb.derived("forum_frequency", compile)``."""
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return self._derived[name]  # type: ignore[no-any-return]  # stored by ``build``
 
     def pattern(self, section: str, key: str) -> regex.Pattern[str]:
         """A compiled pattern from ``vocabulary.toml``, e.g. ``pattern("meetings", "verbs")``."""
@@ -120,6 +142,27 @@ class Knowledge:
                 return area
         return None
 
+    def signatory_role(self, title: str | None) -> str:
+        """The role id for a title as written; ``other`` when none fits or no title."""
+        if title:
+            folded = " ".join(title.split())
+            for role in self.roles:
+                if role.pattern is not None and role.pattern.search(folded):
+                    return role.id
+        return "other"
+
+    def municipality_region(self, code: str | None) -> str | None:
+        """The police region covering a municipality, via its county."""
+        info = self.municipalities.get(code or "")
+        return self.county_regions.get(info.county_code) if info else None
+
+    def police_region(self, region: str | None, area: str | None) -> str | None:
+        """A police party's region as recorded, else looked up from its area."""
+        if region:
+            return region
+        found = self.find_police_area(area) if area else None
+        return found.region if found else None
+
     def municipality_by_short_name(self, name: str) -> MunicipalityInfo | None:
         folded = name.casefold().strip()
         for m in self.municipalities.values():
@@ -154,10 +197,20 @@ def _topic(topic: str, patterns: list[str]) -> Term:
     alternatives = "|".join(patterns)
     return Term(
         topic,
-        regex.compile(
-            rf"(?i)^\W*(?:(?:\d+(?:\.\d+)*|[IVX]{{1,5}}|§\s*\d+)\.?\s+)?(?:{alternatives})"
-        ),
+        regex.compile(rf"(?i)^\W*(?:{alternatives})"),
     )
+
+
+def _roles() -> tuple[Role, ...]:
+    roles = []
+    for entry in _toml("signatory_roles.toml")["role"]:
+        patterns = entry.get("patterns", [])
+        pattern = regex.compile("(?i:" + "|".join(patterns) + ")") if patterns else None
+        roles.append(Role(entry["id"], entry.get("label", entry["id"]), pattern))
+    ids = [r.id for r in roles]
+    if len(set(ids)) != len(ids) or "other" not in ids:
+        raise ValueError("signatory_roles.toml: role ids must be unique and include 'other'")
+    return tuple(roles)
 
 
 @cache
@@ -207,4 +260,5 @@ def knowledge() -> Knowledge:
         ],
         vocabulary=vocabulary,
         genre=_toml("genre.toml"),
+        roles=_roles(),
     )

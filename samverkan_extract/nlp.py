@@ -1,9 +1,9 @@
-"""The spaCy side: a blank Swedish pipeline that carries the document's layout.
+"""The spaCy side: a blank Swedish pipeline that finds tokens and sentences.
 
 No pretrained Swedish model is used. The pipeline tokenises (with Swedish abbreviations
-kept whole), splits sentences at punctuation and at line breaks, and lays the reader's
-blocks and the document's sections on the Doc as span groups, the way spacy-layout does,
-so that extractors and displaCy read one object.
+kept whole) and splits sentences at punctuation and at line breaks, so that headings,
+list items and signature lines stand alone. Layout stays on the ``Document`` (blocks
+with offsets) and sections are found once per document by ``sections.find_sections``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 
 from samverkan_extract.document import Document
-from samverkan_extract.sections import find_sections
 
 ABBREVIATIONS = (
     "bl.a.",
@@ -60,48 +60,19 @@ def line_break_sentences(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("layout_spans")
-def layout_spans(doc: Doc) -> Doc:
-    """Blocks and sections from the reader, as span groups labelled by kind and topic."""
-    document: Document | None = doc.user_data.get("document")
-    if document is None:
-        return doc
-    blocks = []
-    for b in document.blocks:
-        span = doc.char_span(b.start, b.end, label=b.kind, alignment_mode="expand")
-        if span is not None:
-            blocks.append(span)
-    doc.spans["blocks"] = blocks
-    sections = []
-    for s in find_sections(document):
-        span = doc.char_span(s.start, s.end, label=s.topic or "section", alignment_mode="expand")
-        if span is not None:
-            sections.append(span)
-    doc.spans["sections"] = sections
-    return doc
-
-
 @cache
 def get_nlp() -> Language:
     """Build the pipeline once per process: creating it is the slow part."""
     nlp = spacy.blank("sv")
+    tokenizer: Tokenizer = nlp.tokenizer  # a blank pipeline's is spaCy's own Tokenizer
     for abbr in ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
-        nlp.tokenizer.add_special_case(abbr.capitalize(), [{"ORTH": abbr.capitalize()}])
+        tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
+        tokenizer.add_special_case(abbr.capitalize(), [{"ORTH": abbr.capitalize()}])
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("line_break_sentences")
-    nlp.add_pipe("layout_spans")
     return nlp
 
 
 def make_doc(document: Document) -> Doc:
-    nlp = get_nlp()
-    doc = nlp.make_doc(document.text)
-    doc.user_data["document"] = document
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    return doc
-
-
-def sentences_in(doc: Doc, start: int, end: int) -> list[Span]:
-    return [s for s in doc.sents if s.start_char < end and s.end_char > start]
+    """The document's text as a Doc with its sentences."""
+    return get_nlp()(document.text)

@@ -18,19 +18,14 @@ from typing import Any
 
 import pandas as pd
 
-from samverkan_extract import __version__
-from samverkan_extract.compare import MATRIX_KINDS, matrix, timeline
-from samverkan_extract.corpus import Corpus, signatory_role, signatory_roles
-from samverkan_extract.export import require
+from samverkan_extract.compare import matrix, timeline
+from samverkan_extract.corpus import Corpus
+from samverkan_extract.extras import require
+from samverkan_extract.fields import FIELDS, Dimension, dimensions
+from samverkan_extract.knowledge import knowledge
 from samverkan_extract.output import atomic_write_text
 from samverkan_extract.schema import Agreement, Evidence
-
-MATRIX_TITLES = {
-    "forums": "Forums",
-    "priority_areas": "Priority areas",
-    "related_documents": "Related documents",
-    "signatory_roles": "Signatory roles",
-}
+from samverkan_extract.version import __version__
 
 #: Above this many agreements the timeline drops its per-bar labels to stay legible.
 TIMELINE_LABEL_LIMIT = 60
@@ -189,9 +184,10 @@ def _share_style(share: float) -> str:
     return f"background: rgba(31, 111, 139, {alpha:.2f}); color: {colour}"
 
 
-def _matrix_table(corpus: Corpus, kind: str, names: dict[str, str]) -> str:
+def _matrix_table(corpus: Corpus, dimension: Dimension, names: dict[str, str]) -> str:
+    kind = dimension.name
     m = matrix(corpus, kind)
-    labels = {r.id: r.label for r in signatory_roles()} if kind == "signatory_roles" else {}
+    labels = {r.id: r.label for r in knowledge().roles}
     head = "".join(
         f'<th class="id" title="{_e(labels.get(c, c))}">{_e(labels.get(c, c))}</th>'
         for c in m.columns
@@ -211,7 +207,7 @@ def _matrix_table(corpus: Corpus, kind: str, names: dict[str, str]) -> str:
         for s in shares.tolist()
     )
     return (
-        f'<h3>{_e(MATRIX_TITLES[kind])}</h3><table class="matrix" id="matrix-{kind}">'
+        f'<h3>{_e(dimension.label("en"))}</h3><table class="matrix" id="matrix-{kind}">'
         f"<thead><tr><th>Agreement</th><th>Municipalities</th>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody>"
         f'<tfoot><tr><th colspan="2">Share of agreements</th>{foot}</tr></tfoot></table>'
@@ -225,38 +221,10 @@ def _evidence(ev: Evidence | None) -> tuple[str, str]:
 
 
 def _rows(a: Agreement) -> Iterable[tuple[str, str, Evidence | None]]:
-    """(field, value, evidence) for everything the record states."""
-    if a.title:
-        yield "Title", a.title.value, a.title.evidence
-    if a.document_date:
-        yield "Document date", a.document_date.value, a.document_date.evidence
-    for r in a.reference_numbers:
-        yield "Reference", r.value, r.evidence
-    if a.period:
-        period = a.period
-        text = (
-            f"{period.start or '?'} – {period.end or 'open-ended'} (precision: {period.precision})"
-        )
-        yield "Period", text, period.evidence
-    for p in a.parties:
-        extra = [p.kind, p.municipality_code, p.police_area and f"LPO {p.police_area}"]
-        extra += [p.org_number and f"org. nr {p.org_number}", p.alias and f"“{p.alias}”"]
-        yield "Party", f"{p.name} — {', '.join(x for x in extra if x)}", p.evidence
-    for m in a.municipalities:
-        yield "Municipality", f"{m.name} ({m.code}), {m.county}", m.evidence
-    for f in a.forums:
-        freq = f", {f.meetings_per_year:g}/year" if f.meetings_per_year is not None else ""
-        yield "Forum", f"{f.name} — {f.type}{freq}", f.evidence
-    for pa in a.priority_areas:
-        yield "Priority area", f"{pa.text} — {', '.join(pa.categories)}", pa.evidence
-    for s in a.signatories:
-        bits = [s.title, signatory_role(s.title), s.organization, s.signed_place, s.signed_date]
-        yield "Signatory", f"{s.name} — {', '.join(b for b in bits if b)}", s.evidence
-    if a.follow_up:
-        text = a.follow_up.frequency + (f": {a.follow_up.text}" if a.follow_up.text else "")
-        yield "Follow-up", text, a.follow_up.evidence
-    for d in a.related_documents:
-        yield "Related document", d.type, d.evidence
+    """(field, value, evidence) for everything the record states, in field order."""
+    for f in FIELDS:
+        for shown in f.shown(a):
+            yield f.label("en"), shown.text, shown.evidence
 
 
 def _agreement_section(n: int, aid: str, a: Agreement) -> str:
@@ -310,7 +278,7 @@ def render_report(
     if no_period:
         chart += f'<p class="muted">No start stated: {_e(", ".join(no_period))}</p>'
     names = {aid: ", ".join(m.name for m in a.municipalities) for aid, a in corpus.items()}
-    matrices = "".join(_matrix_table(corpus, k, names) for k in MATRIX_KINDS)
+    matrices = "".join(_matrix_table(corpus, d, names) for d in dimensions())
     sections = "".join(_agreement_section(n, aid, a) for n, (aid, a) in enumerate(corpus.items()))
     made = dt.date.today().isoformat()
     return (

@@ -7,6 +7,7 @@ change within version 1; new fields are optional. ``json_schema()`` publishes it
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -172,20 +173,90 @@ class Agreement(Model):
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any] | Agreement) -> Agreement:
+        """A contract record, or a gold-style one (plain values, no evidence, no source).
+        Missing evidence becomes empty evidence and a missing source an empty one
+        (``path`` and ``sha256`` ""), which the tables show as missing values."""
+        return record if isinstance(record, Agreement) else cls.model_validate(_filled(record))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Agreement:
+        """A record from its JSON (``to_json()`` output, or a gold file)."""
+        return cls.from_record(json.loads(text))
+
     def _repr_html_(self) -> str:
         """A notebook shows the record as a table: each value, its page and its evidence."""
-        from samverkan_extract.display import agreement_html
-
-        return agreement_html(self)
+        return str(view("agreement_html")(self))
 
     def show(self, *, path: str | Path | None = None, jupyter: bool | None = None) -> str | None:
         """The source text with every value highlighted and labelled by its field, to check
         each against the text it came from (displaCy). Re-reads ``path`` (default: the
         source file) and refuses a file that changed. In a notebook it displays the HTML
         and returns ``None``; elsewhere (or with ``jupyter=False``) it returns the HTML."""
-        from samverkan_extract.display import show
+        shown: str | None = view("show")(self, path=path, jupyter=jupyter)
+        return shown
 
-        return show(self, path=path, jupyter=jupyter)
+
+# --- records without evidence (gold files) ------------------------------------------------
+
+_NO_EVIDENCE: dict[str, Any] = {"text": "", "start": 0, "end": 0, "page": None}
+_NO_SOURCE: dict[str, Any] = {"path": "", "format": "txt", "sha256": "", "pages": None}
+
+
+def _with_evidence(obj: Any) -> Any:
+    if isinstance(obj, Mapping) and "evidence" not in obj:
+        return {**obj, "evidence": dict(_NO_EVIDENCE)}
+    return obj
+
+
+def _item(value: Any) -> Any:
+    if value is None or isinstance(value, Mapping):
+        return _with_evidence(value)
+    return {"value": str(value), "evidence": dict(_NO_EVIDENCE)}
+
+
+def _filled(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A gold-style record with the evidence and source a contract record carries."""
+    d = dict(record)
+    d.setdefault("schema_version", SCHEMA_VERSION)
+    if not d.get("source"):
+        d["source"] = dict(_NO_SOURCE)
+    for key, info in Agreement.model_fields.items():
+        if key in ("schema_version", "source", "warnings") or key not in d:
+            continue
+        value = d[key]
+        if info.annotation in (Item | None, Item):
+            d[key] = _item(value)
+        elif isinstance(value, list):
+            d[key] = [_item(v) if _holds_items(key) else _with_evidence(v) for v in value]
+        elif isinstance(value, Mapping):
+            d[key] = _with_evidence(value)
+    if isinstance(d.get("follow_up"), Mapping):
+        d["follow_up"] = {"text": "", **d["follow_up"]}
+    return d
+
+
+def _holds_items(key: str) -> bool:
+    annotation = Agreement.model_fields[key].annotation
+    return annotation == list[Item]
+
+
+# --- views -------------------------------------------------------------------------------
+
+#: Views of the records by name, registered by ``samverkan_extract.display`` (imported
+#: with the package), so that the model never imports a view.
+VIEWS: dict[str, Callable[..., Any]] = {}
+
+
+def view(name: str) -> Callable[..., Any]:
+    """A registered view, or an error saying where views come from."""
+    try:
+        return VIEWS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"no view {name!r} is registered: import samverkan_extract.display"
+        ) from None
 
 
 class ErrorRecord(Model):

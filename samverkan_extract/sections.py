@@ -14,16 +14,19 @@ from dataclasses import dataclass
 
 import regex
 
-from samverkan_extract.document import Block, Document
+from samverkan_extract.document import (
+    HEADING_KINDS,
+    Block,
+    Document,
+    after_numbering,
+    numbering_kind,
+)
 from samverkan_extract.knowledge import knowledge
 
 # Topics whose items are often written as sub-headings of the same level.
 REGION_TOPICS = ("forums", "priorities")
+# A label's section (or a run-in label's) is deeper than any heading's: it closes none.
 LABEL_LEVEL = 6
-# How a heading is numbered: roman "IV.", arabic "3." / "3.2", or "§ 4".
-NUMBERING = regex.compile(
-    r"\s*(?:(?P<roman>[IVXL]{1,5}\.)|(?P<arabic>\d{1,2}(?:\.\d{1,2})*)\.?|(?P<para>§))\s"
-)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Section:
 
 
 def heading_topic(text: str) -> str | None:
+    """The topic a heading (or a run-in label) names, read after its numbering."""
+    text = text[after_numbering(text) :]
     for term in knowledge().topics:
         if term.pattern.search(text):
             return term.id
@@ -44,24 +49,24 @@ def heading_topic(text: str) -> str | None:
 
 
 def find_sections(document: Document) -> list[Section]:
-    headings = [b for b in document.blocks if b.kind == "heading"]
+    headings = [b for b in document.blocks if b.kind in HEADING_KINDS]
     text_end = len(document.text)
     topics = [heading_topic(document.block_text(h)) for h in headings]
     sections = []
     for i, h in enumerate(headings):
-        level = h.level or 2
+        level = _level(h)
         end = text_end
         for j in range(i + 1, len(headings)):
             other = headings[j]
-            other_level = other.level or 2
-            if other_level >= LABEL_LEVEL:
+            other_level = _level(other)
+            if other.kind == "label":
                 continue
             if other_level <= level:
                 if (
                     topics[i] in REGION_TOPICS
                     and other_level == level
                     and topics[j] is None
-                    and not _same_numbering(document, h, other)
+                    and not _same_numbering(h, other)
                 ):
                     continue
                 end = other.start
@@ -85,7 +90,7 @@ def _label_sections(document: Document) -> list[Section]:
     to the next heading or labelled paragraph."""
     starts: list[tuple[Block, str | None, int]] = []
     for b in document.blocks:
-        if b.kind == "heading":
+        if b.kind in HEADING_KINDS:
             starts.append((b, None, b.start))
         elif b.kind == "paragraph" and (m := RUN_IN_LABEL.match(document.text, b.start, b.end)):
             label = m.group("label") or m.group("upper")
@@ -93,26 +98,26 @@ def _label_sections(document: Document) -> list[Section]:
             starts.append((b, heading_topic(label), body))
     out = []
     for i, (block, topic, body) in enumerate(starts):
-        if topic is None or block.kind == "heading":
+        if topic is None or block.kind in HEADING_KINDS:
             continue
         end = starts[i + 1][0].start if i + 1 < len(starts) else len(document.text)
         out.append(Section(block, topic, block.start, body, _trim(document, end), LABEL_LEVEL))
     return out
 
 
-def _numbering(document: Document, heading: Block) -> tuple[str, int] | None:
-    m = NUMBERING.match(document.text, heading.start, heading.end)
-    if m is None:
-        return None
-    if m.group("arabic"):
-        return "arabic", m.group("arabic").count(".")
-    return ("roman", 0) if m.group("roman") else ("para", 0)
+def _level(heading: Block) -> int:
+    if heading.kind == "label":
+        return LABEL_LEVEL
+    return heading.level or 2
 
 
-def _same_numbering(document: Document, a: Block, b: Block) -> bool:
+def _same_numbering(a: Block, b: Block) -> bool:
     """Two headings numbered alike are siblings, whatever their topics."""
-    kind = _numbering(document, a)
-    return kind is not None and kind == _numbering(document, b)
+    return (
+        a.numbering is not None
+        and b.numbering is not None
+        and numbering_kind(a.numbering) == numbering_kind(b.numbering)
+    )
 
 
 def _region_end(headings: list[Block], topics: list[str | None], i: int, end: int) -> int:
@@ -129,11 +134,3 @@ def _trim(document: Document, end: int) -> int:
     while end > 0 and document.text[end - 1] in "\n ":
         end -= 1
     return end
-
-
-def sections_with_topic(sections: list[Section], topic: str) -> list[Section]:
-    return [s for s in sections if s.topic == topic]
-
-
-def blocks_in(document: Document, start: int, end: int) -> list[Block]:
-    return [b for b in document.blocks if b.start >= start and b.end <= end]

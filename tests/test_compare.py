@@ -16,8 +16,10 @@ from typing import Any, get_args
 import pandas as pd
 import pytest
 
+import samverkan_extract as se
 from samverkan_extract.compare import diff, in_force, matrix, summary, timeline
-from samverkan_extract.corpus import Corpus, signatory_role, signatory_role_ids
+from samverkan_extract.corpus import Corpus
+from samverkan_extract.fields.signatories import signatory_role_ids
 from samverkan_extract.knowledge import knowledge
 from samverkan_extract.schema import ForumType, PartyKind, PriorityCategory, RelatedDocumentType
 from tests.conftest import CORPUS, CORPUS_GOLD, TEST_GOLD
@@ -231,7 +233,7 @@ def test_signatory_role_matrix_from_gold_titles(corpus: Corpus) -> None:
     ],
 )
 def test_signatory_roles_come_from_the_data_file(title: str | None, role: str) -> None:
-    assert signatory_role(title) == role
+    assert knowledge().signatory_role(title) == role
 
 
 def test_every_gold_signatory_title_of_a_known_role_is_recognised() -> None:
@@ -239,7 +241,7 @@ def test_every_gold_signatory_title_of_a_known_role_is_recognised() -> None:
         s["title"]
         for g in ALL_GOLD.values()
         for s in g["signatories"]
-        if signatory_role(s["title"]) == "other"
+        if knowledge().signatory_role(s["title"]) == "other"
     }
     # Neither is a role of the table (a housing company's CEO, a regional health director).
     assert unrecognised == {"Verkställande direktör", "Hälso- och sjukvårdsdirektör"}
@@ -448,7 +450,7 @@ def test_from_paths_extracts_and_keeps_errors(tmp_path: Path) -> None:
     bad = tmp_path / "empty.txt"
     bad.write_bytes(b"")
     files = sorted(CORPUS.glob("*.txt"))[:2]
-    c = Corpus.from_paths([*files, bad], jobs=1)
+    c = se.extract_many([*files, bad], jobs=1)
     assert c.ids == [f.stem for f in files]
     assert len(c.errors) == 1 and c.errors[0].error.path.endswith("empty.txt")
     forums = c.forums()
@@ -460,7 +462,7 @@ def test_same_stem_in_two_folders_gets_distinct_stable_ids(tmp_path: Path) -> No
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / src.name).write_bytes(src.read_bytes())
-    c = Corpus.from_paths([tmp_path], jobs=1)
+    c = se.extract_many([tmp_path], jobs=1)
     assert c.ids == [src.stem, f"{src.stem}-2"]
 
 

@@ -30,7 +30,7 @@ VOID = {"br", "hr", "img", "meta", "input", "link", "wbr"}
 
 @pytest.fixture(scope="module")
 def corpus() -> Corpus:
-    return Corpus.from_paths([CORPUS], jobs=1)
+    return se.extract_many([CORPUS], jobs=1)
 
 
 # --- parsing what the displays render -----------------------------------------------------

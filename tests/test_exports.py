@@ -19,9 +19,11 @@ from typing import Any
 
 import pytest
 
+import samverkan_extract as se
 from samverkan_extract import cli, export
-from samverkan_extract.corpus import Corpus, table_columns
+from samverkan_extract.corpus import Corpus
 from samverkan_extract.errors import MissingDependencyError
+from samverkan_extract.tables import table_columns
 from tests.conftest import CORPUS, CORPUS_GOLD, ROOT
 
 TABLES = list(table_columns())
@@ -375,4 +377,4 @@ def test_killed_mid_write_leaves_the_previous_database(tmp_path: Path) -> None:
 def test_jsonl_round_trips_into_a_corpus(out: tuple[Path, int, str]) -> None:
     back = Corpus.from_json([out[0] / "records.jsonl"])
     assert back.ids == [p.stem for p in sorted(CORPUS.glob("*.txt"))]
-    assert len(back.forums()) == len(Corpus.from_paths([CORPUS], jobs=1).forums())
+    assert len(back.forums()) == len(se.extract_many([CORPUS], jobs=1).forums())

@@ -14,26 +14,16 @@ import pytest
 
 from samverkan_extract import extract
 from samverkan_extract.extractors.genre import NOT_AN_AGREEMENT, assess
+from samverkan_extract.fields import FIELDS
 from samverkan_extract.knowledge import knowledge
 from samverkan_extract.readers import read_document
 from samverkan_extract.schema import Agreement
+from samverkan_extract.sections import find_sections
 from tests.conftest import ROOT, all_text_documents
 
 NOT_AGREEMENTS = sorted((ROOT / "tests" / "data" / "not_agreements").glob("*"))
 # Everything a record holds besides its source, its version and its warnings.
-EXTRACTED = (
-    "title",
-    "document_date",
-    "reference_numbers",
-    "period",
-    "parties",
-    "municipalities",
-    "forums",
-    "priority_areas",
-    "signatories",
-    "follow_up",
-    "related_documents",
-)
+EXTRACTED = tuple(f.name for f in FIELDS)
 
 
 def genre_warnings(record: Agreement) -> list[str]:
@@ -70,7 +60,8 @@ def test_a_non_agreement_gives_the_warning_and_no_values(path: Path) -> None:
 
 @pytest.mark.parametrize("path", all_text_documents(), ids=lambda p: p.name)
 def test_every_agreement_is_read_as_one(path: Path) -> None:
-    genre = assess(read_document(path))
+    document = read_document(path)
+    genre = assess(document, find_sections(document))
     assert genre.is_agreement, genre.reason()
     # Not by a hair: every agreement clears the threshold by a wide margin.
     assert genre.score >= genre.threshold + 4

@@ -368,7 +368,7 @@ def test_docx_headings_come_from_styles_outline_levels_and_bold_lines(tmp_path: 
         ("heading", 2, "Syfte och mål"),
         ("heading", 3, "Organisation"),
         ("heading", 4, "Prioriterade områden"),
-        ("heading", 6, "Parter:"),
+        ("label", 0, "Parter:"),
         (
             "paragraph",
             0,

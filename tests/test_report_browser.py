@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import samverkan_extract as se
 from samverkan_extract.corpus import Corpus
 from samverkan_extract.errors import MissingDependencyError
 from samverkan_extract.report import TIMELINE_LABEL_LIMIT, render_report, timeline_png, write_report
@@ -98,7 +99,7 @@ def parse(html: str) -> Dom:
 
 @pytest.fixture(scope="module")
 def extracted() -> Corpus:
-    return Corpus.from_paths([CORPUS], jobs=1)
+    return se.extract_many([CORPUS], jobs=1)
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,31 @@
-"""What every extractor reads: the document, its Doc, its sections and the knowledge."""
+"""What every extractor reads: one ``Context`` per document.
+
+It owns everything computed once per document and asked for by several extractors: the
+spaCy Doc (built only when an extractor asks, so a document the genre gate turns away
+never pays for it), the sections, the sentences, the dates of a stretch of text, where
+the signatures start, and the values of the fields extracted so far. Knowledge built
+once per process is on ``Knowledge``; nothing here outlives the document.
+"""
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import regex
-from spacy.tokens import Doc, Span
 
-from samverkan_extract.dates import find_dates
+from samverkan_extract.dates import DateMatch, find_dates
 from samverkan_extract.document import Block, Document
+from samverkan_extract.extractors.signature_zone import find_signature_zone
 from samverkan_extract.knowledge import Knowledge, knowledge
+from samverkan_extract.nlp import make_doc
 from samverkan_extract.schema import Evidence
 from samverkan_extract.sections import Section, find_sections
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 _TRIM = " \t\n.,;:–-—\"'”“»«*"
 
@@ -21,10 +33,16 @@ _TRIM = " \t\n.,;:–-—\"'”“»«*"
 @dataclass
 class Context:
     document: Document
-    doc: Doc
     kb: Knowledge = field(default_factory=knowledge)
     warnings: list[str] = field(default_factory=list)
-    memo: dict[object, object] = field(default_factory=dict)  # results asked for again
+    # The fields extracted so far, by name: a later extractor reads an earlier one's value
+    # (the municipalities are those of the parties).
+    values: dict[str, Any] = field(default_factory=dict)
+    memo: dict[object, Any] = field(default_factory=dict)  # results asked for again
+
+    @cached_property
+    def doc(self) -> Doc:
+        return make_doc(self.document)
 
     @cached_property
     def sections(self) -> list[Section]:
@@ -51,6 +69,13 @@ class Context:
     def blocks_between(self, start: int, end: int) -> list[Block]:
         return [b for b in self.document.blocks if b.start >= start and b.end <= end]
 
+    def dates(self, start: int, end: int) -> list[DateMatch]:
+        """The dates written in text[start:end], found once per stretch."""
+        key = ("dates", start, end)
+        if key not in self.memo:
+            self.memo[key] = find_dates(self.text[start:end], start)
+        return list(self.memo[key])
+
     def sentences(self, start: int = 0, end: int | None = None) -> list[Span]:
         end = len(self.text) if end is None else end
         sents = self._sentences
@@ -70,7 +95,7 @@ class Context:
     def _sentences(self) -> list[Span]:
         """The Doc's sentences, rejoined where a full stop inside a date on one line ended
         one: the tokenizer knows "jan." but not "JAN.", so "1 JAN. 2024" was cut in two."""
-        dates = find_dates(self.text)  # in order, never overlapping
+        dates = self.dates(0, len(self.text))  # in order, never overlapping
         starts = [d.start for d in dates]
         out: list[Span] = []
         for sent in self.doc.sents:
@@ -84,13 +109,7 @@ class Context:
 
     @cached_property
     def signature_zone_start(self) -> int:
-        from samverkan_extract.extractors.signatories import find_signature_zone
-
-        return find_signature_zone(self)
-
-    def heading_block(self, offset: int) -> Block | None:
-        block = self.document.block_at(offset)
-        return block if block is not None and block.kind == "heading" else None
+        return find_signature_zone(self.document)
 
 
 def clean_value(text: str) -> str:

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
 from samverkan_extract.dates import lookup_word, number_word
+from samverkan_extract.document import after_numbering
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
+from samverkan_extract.extractors.forum_terms import (
+    Mention,
+    find_forum_mentions,
+    frequency_pattern,
+    meets,
+    opens_sentence,
+)
+from samverkan_extract.extractors.organisations import find_mentions
+from samverkan_extract.extractors.registry import extractor
 from samverkan_extract.knowledge import Knowledge
 from samverkan_extract.schema import Forum
 
-# Block kinds in which a document names a forum as such (a heading, a list entry).
-NAMING_BLOCKS = ("heading", "list_item", "table_cell")
 # A heading or list entry longer than this is prose; the forum is named by its match.
 NAME_MAX = 90
 # A sentence that opens with a name and "är": "Krogsamverkan Lund är ett forum för ...".
 INTRODUCED_NAME = regex.compile(
     r"\s*(?P<name>\p{Lu}[\p{L}\-–]*(?:\s+(?:\p{Lu}[\p{L}\-–]*|och|för|i|mot)){0,4}?)\s+är\s+"
-)
-# Section numbering before a heading's words: "4.2", "II.", "B.", "§ 3", "a)".
-NUMBERING = regex.compile(
-    r"\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|[A-H]\.|§\s*\d+|[a-z]\))\s+"
 )
 # Up to two proper-name words right after a forum's term: "Trygghetsrådet Norrby".
 PROPER_NAME = regex.compile(r"(?:[ \t]+\p{Lu}[\p{L}\-–]*(?![\p{L}\-–])){1,2}")
@@ -37,46 +41,6 @@ TOPIC = regex.compile(
     r"[ \t]+(?:för|mot|kring)[ \t]+[\p{L}\-]+(?=\s*[,.;:–(]|\s+\p{Ll}+(?:s|r|ar|er)\b)"
     r"|[ \t]+(?:för|i)[ \t]+(?:\p{Ll}+[ \t]+)?\p{Lu}[\p{L}\-]+"  # "för norra Exbygden"
 )
-_N = r"(?:\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv)"
-_TAIL = r"(?:\s+(?:samt|och|eller)\s+(?:i\s+övrigt\s+|även\s+)?(?:vid|när|då|efter|om|därutöver)\b[^.,;:\n]*)?"
-
-
-def _alternation(words: Iterable[str]) -> str:
-    forms = sorted(words, key=len, reverse=True)
-    return "|".join(w if "\\" in w else regex.escape(w).replace(r"\ ", r"\s+") for w in forms)
-
-
-_FREQUENCY: dict[int, regex.Pattern[str]] = {}
-
-
-def _frequency(kb: Knowledge) -> regex.Pattern[str]:
-    """How often, built from ``[meetings]`` in vocabulary.toml."""
-    if id(kb) not in _FREQUENCY:
-        _FREQUENCY[id(kb)] = _compile_frequency(kb)
-    return _FREQUENCY[id(kb)]
-
-
-def _compile_frequency(kb: Knowledge) -> regex.Pattern[str]:
-    m = kb.vocabulary["meetings"]
-    times, per = _alternation(m["times"]), _alternation(m["per"])
-    units, every = _alternation(m["units"]), _alternation(m["every"])
-    adverbs = _alternation(m["adverbs"])
-    return regex.compile(
-        rf"""(?ix)(?<![\w-])(?:
-        (?P<count>{_N})\s*(?:{times})\s*(?:{per})\s*(?P<unit>{units})(?!\w){_TAIL}
-      | (?P<every>{every})\s+(?P<unit2>{units})(?:e|en|ar|arna)?(?!\w){_TAIL}
-      | (?P<adverb>{adverbs})(?!\w){_TAIL}
-        )"""
-    )
-
-
-@dataclass
-class Mention:
-    type: str
-    start: int
-    end: int
-    named: bool  # the document names it in a heading or list entry
-    implies: tuple[str, ...]
 
 
 @dataclass
@@ -90,89 +54,7 @@ class _Found:
     freq_rank: int = 99
 
 
-def find_forum_mentions(ctx: Context, start: int = 0, end: int | None = None) -> list[Mention]:
-    """Every forum term in the text, longest match first where terms overlap."""
-    end = len(ctx.text) if end is None else end
-    key = ("forum_mentions", start, end)
-    if key not in ctx.memo:
-        ctx.memo[key] = _forum_mentions(ctx, start, end)
-    return list(ctx.memo[key])  # type: ignore[call-overload]
-
-
-def _forum_mentions(ctx: Context, start: int, end: int) -> list[Mention]:
-    raw = []
-    for term in ctx.kb.forums:
-        for m in term.pattern.finditer(ctx.text, start, end):
-            if m.end() == m.start():
-                continue
-            block = ctx.document.block_at(m.start())
-            named = block is not None and block.kind in NAMING_BLOCKS
-            if term.weak and not named and not _weak_in_prose(ctx, m.start(), m.end()):
-                continue
-            if term.id == "local_crime_prevention_council" and _national_bra(ctx.text, m):
-                continue
-            raw.append(Mention(term.id, m.start(), m.end(), named, term.implies))
-    raw.sort(key=lambda x: (x.start, -(x.end - x.start)))
-    kept: list[Mention] = []
-    for mention in raw:
-        if kept and mention.start < kept[-1].end:
-            continue
-        kept.append(mention)
-    return kept
-
-
-def _national_bra(text: str, m: regex.Match[str]) -> bool:
-    """ "Brå" is also the national council: "Brå:s rapport", "enligt Brå", and
-    "Brottsförebyggande rådet (Brå)" with no local name before it."""
-    after = text[m.end() : m.end() + 3]
-    before = text[max(0, m.start() - 60) : m.start()]
-    if regex.search(
-        r"(?:(?m:^)|[^\p{L}\s]|\b\p{Ll}+)\s*Brottsförebyggande\s+rådet\s*\(\s*$", before
-    ):
-        return True
-    return after.startswith((":s", "s ")) or before.lower().rstrip().endswith(("enligt", "från"))
-
-
-def _sentence_at(ctx: Context, offset: int):  # type: ignore[no-untyped-def]
-    sents = ctx.sentences(offset, offset + 1)
-    return sents[0] if sents else None
-
-
-def _meets(ctx: Context, start: int, end: int) -> bool:
-    """The stretch says a group meets, and how often or when."""
-    text = ctx.text[start:end]
-    return ctx.kb.pattern("meetings", "convenes").search(text) is not None and (
-        _frequency(ctx.kb).search(text) is not None
-        or ctx.kb.pattern("meetings", "as_needed").search(text) is not None
-    )
-
-
-def _opens_sentence(ctx: Context, start: int) -> bool:
-    """Nothing but markup, numbering or a run-in label stands before ``start`` in its
-    sentence ("Organisation. Arbetsgruppen ..." is split at the label's full stop)."""
-    sent = _sentence_at(ctx, start)
-    if sent is None:
-        return False
-    return not regex.search(r"\p{L}", ctx.text[sent.start_char : start].strip(" *_#>-–•\t"))
-
-
-def _weak_in_prose(ctx: Context, start: int, end: int) -> bool:
-    """An everyday term ("arbetsgruppen") names a forum in running text when the sentence
-    opens with it and its paragraph says it meets, or the parties set it up ("tillsätta
-    arbetsgrupper")."""
-    sent = _sentence_at(ctx, start)
-    if sent is None:
-        return False
-    before = ctx.text[max(sent.start_char, start - 40) : start]
-    if ctx.kb.pattern("other_forums", "set_up").search(before):
-        return True
-    if not _opens_sentence(ctx, start):
-        return False
-    block = ctx.document.block_at(start)
-    b_start, b_end = (block.start, block.end) if block else (sent.start_char, sent.end_char)
-    return _meets(ctx, b_start, b_end)
-
-
+@extractor("forums")
 def extract_forums(ctx: Context) -> list[Forum]:
     limit = ctx.signature_zone_start
     found: list[_Found] = []
@@ -186,7 +68,7 @@ def extract_forums(ctx: Context) -> list[Forum]:
         if target is None:
             forum = Forum(
                 name=name,
-                type=mention.type,  # type: ignore[arg-type]
+                type=mention.type,  # type: ignore[arg-type]  # ids of forums.toml, tested
                 evidence=ctx.evidence(ev_start, ev_end),
             )
             found.append(_Found(forum, rank, code))
@@ -228,9 +110,9 @@ def _name(ctx: Context, mention: Mention) -> tuple[str, int, int, tuple[int, int
     block = ctx.document.block_at(mention.start)
     if mention.named and block is not None and _names_only(ctx, mention, block.start, block.end):
         start, end = trimmed_span(text, block.start, block.end)
-        numbering = NUMBERING.match(text, start, end)
-        if numbering and numbering.end() < end:
-            start = numbering.end()
+        words = after_numbering(text, start, end)
+        if words < end:
+            start = words
         return _case(clean_value(text[start:end])), start, end, (0, 0)
     start, end = mention.start, mention.end
     owner = OWNER.search(text, max(0, start - 40), start)
@@ -264,7 +146,7 @@ def _name(ctx: Context, mention: Mention) -> tuple[str, int, int, tuple[int, int
             if other:
                 end = other[0].end
                 spelled = 0
-    place = 1 if _opens_sentence(ctx, start) else 2
+    place = 1 if opens_sentence(ctx, start) else 2
     return _case(clean_value(text[start:end])), start, end, (spelled, place)
 
 
@@ -287,7 +169,7 @@ def _names_only(ctx: Context, mention: Mention, start: int, end: int) -> bool:
     if text.endswith(".") and len(text.split()) > 3:
         return False
     lead = ctx.text[start : mention.start]
-    lead = lead[NUMBERING.match(lead).end() :] if NUMBERING.match(lead) else lead
+    lead = lead[after_numbering(lead) :]
     if "," in lead or len(lead.split()) > 2:  # "Snabb sanering, EST-rapportering"
         return False
     return ctx.kb.pattern("meetings", "convenes").search(text) is None
@@ -302,7 +184,7 @@ def _other_forums(ctx: Context) -> list[tuple[Forum, list[tuple[int, int]]]]:
     out = []
     for section in ctx.sections_about("forums"):
         for block in ctx.blocks_between(section.body_start, section.end):
-            if block.kind != "heading" or block.level >= 6:
+            if block.kind != "heading":
                 continue
             text = ctx.document.block_text(block)
             if (
@@ -344,13 +226,11 @@ def _meeting_compounds(ctx: Context) -> list[Forum]:
             name = PROPER_NAME.match(ctx.text, end, sent.end_char)
             if name:
                 end = name.end()
-            if _opens_sentence(ctx, start):
+            if opens_sentence(ctx, start):
                 block = ctx.document.block_at(start)
-                if block is None or not _meets(ctx, block.start, block.end):
+                if block is None or not meets(ctx, block.start, block.end):
                     continue
-            elif not (
-                _beside_verb(ctx, start, end) and _meets(ctx, sent.start_char, sent.end_char)
-            ):
+            elif not (_beside_verb(ctx, start, end) and meets(ctx, sent.start_char, sent.end_char)):
                 continue
             out.append(_other(ctx, start, end))
     return out
@@ -369,8 +249,6 @@ def _beside_verb(ctx: Context, start: int, end: int) -> bool:
 
 def _names_a_party(ctx: Context, start: int, end: int) -> bool:
     """ "X kommun och Polisen – samverkan för trygghet" is a title, not a forum."""
-    from samverkan_extract.extractors.parties import find_mentions
-
     return bool(find_mentions(ctx, start, end, others=False))
 
 
@@ -414,7 +292,7 @@ def _add_frequencies(ctx: Context, found: list[_Found]) -> None:
     as_needed = ctx.kb.pattern("meetings", "as_needed")
     anaphors = ctx.kb.pattern("meetings", "anaphors")
     each = ctx.kb.pattern("meetings", "each")
-    frequency = _frequency(ctx.kb)
+    frequency = frequency_pattern(ctx.kb)
     headed = _forum_headings(ctx, found)
     for sent in ctx.sentences(0, ctx.signature_zone_start):
         freq = frequency.search(sent.text)
@@ -475,7 +353,7 @@ def _row_extent(ctx: Context, start: int, end: int) -> tuple[int, int]:
     return row[0].start, row[-1].end
 
 
-def _forum_headings(ctx: Context, found: list[_Found]):  # type: ignore[no-untyped-def]
+def _forum_headings(ctx: Context, found: list[_Found]) -> Any:
     """Which forum's section an offset stands in: a heading that names a forum."""
     spans = []
     for section in ctx.sections:

@@ -22,7 +22,7 @@ import regex
 
 from samverkan_extract.document import Document
 from samverkan_extract.knowledge import compile_terms, knowledge
-from samverkan_extract.sections import find_sections
+from samverkan_extract.sections import Section
 
 # The warning's stable prefix: a program tells the case by ``startswith(NOT_AN_AGREEMENT)``.
 NOT_AN_AGREEMENT = "not_an_agreement"
@@ -151,8 +151,9 @@ def swedish_share(text: str) -> tuple[float | None, int]:
     return (sv / total if total else None), total
 
 
-def assess(document: Document) -> Genre:
-    """Score how agreement-like ``document`` is."""
+def assess(document: Document, sections: list[Section]) -> Genre:
+    """Score how agreement-like ``document`` is; ``sections`` are its sections, found
+    once for all who read them."""
     rules = _rules()
     text = document.text
     signals: dict[str, Signal] = {}
@@ -160,7 +161,7 @@ def assess(document: Document) -> Genre:
         if name in rules.patterns:
             hits = sum(len(p.findall(text)) for p in rules.patterns[name])
         else:
-            hits = len(_heading_topics(document) & rules.heading_topics)
+            hits = len({s.topic for s in sections if s.topic} & rules.heading_topics)
         signals[name] = Signal(name, hits, weight * min(hits, saturate) / saturate)
     others = [
         name
@@ -181,8 +182,3 @@ def assess(document: Document) -> Genre:
         other_genres=others,
         missing=[r for r in rules.required if r in signals and signals[r].hits == 0],
     )
-
-
-def _heading_topics(document: Document) -> set[str]:
-    """Topics of the headings and of run-in labels ("Giltighetstid: ...")."""
-    return {s.topic for s in find_sections(document) if s.topic is not None}

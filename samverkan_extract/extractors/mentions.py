@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from samverkan_extract.extractors.context import Context
-from samverkan_extract.schema import FollowUp, RelatedDocument
+from samverkan_extract.extractors.registry import extractor
+from samverkan_extract.schema import FollowUp, FollowUpFrequency, RelatedDocument
 
-FREQUENCIES = ("biennial", "quarterly", "annual", "other")
+FREQUENCIES: tuple[FollowUpFrequency, ...] = ("biennial", "quarterly", "annual", "other")
 
 
+@extractor("follow_up")
 def extract_follow_up(ctx: Context) -> FollowUp | None:
     """The first sentence about follow-up that says how often, or any sentence with a
     frequency in a follow-up section."""
@@ -26,12 +28,13 @@ def extract_follow_up(ctx: Context) -> FollowUp | None:
             freq = min(found)[1]  # the phrase that comes first names the frequency
             return FollowUp(
                 frequency=freq,
-                text=sent.text.strip(),  # type: ignore[arg-type]
+                text=sent.text.strip(),
                 evidence=ctx.evidence(sent.start_char, sent.end_char),
             )
     return None
 
 
+@extractor("related_documents")
 def extract_related_documents(ctx: Context) -> list[RelatedDocument]:
     found = []
     for term in ctx.kb.related_documents:
@@ -41,7 +44,7 @@ def extract_related_documents(ctx: Context) -> list[RelatedDocument]:
                 (
                     m.start(),
                     RelatedDocument(
-                        type=term.id,  # type: ignore[arg-type]
+                        type=term.id,  # type: ignore[arg-type]  # ids of vocabulary.toml, tested
                         evidence=ctx.evidence(m.start(), m.end()),
                     ),
                 )

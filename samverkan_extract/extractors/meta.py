@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import regex
 
-from samverkan_extract.dates import find_dates
+from samverkan_extract.document import HEADING_KINDS
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
+from samverkan_extract.extractors.registry import extractor
 from samverkan_extract.schema import Item
 
 # How far into the document a title or reference number is looked for (blocks).
@@ -34,14 +35,15 @@ LONE_REFERENCE = regex.compile(r"[A-ZÅÄÖ]{1,5}[ -]?\d{1,4}(?:[.:]\d{1,6})?/\d
 POLICE_REFERENCE = regex.compile(r"(?<![\w/.])[A-Z]\d{3}\.\d{3}/\d{4}(?![\w/])")
 
 
+@extractor("title")
 def extract_title(ctx: Context) -> Item | None:
     blocks = [b for b in ctx.document.blocks[:HEAD_BLOCKS] if b.kind not in ("header", "footer")]
-    candidates = [b for b in blocks if b.kind in ("heading", "paragraph")]
+    candidates = [b for b in blocks if b.kind in (*HEADING_KINDS, "paragraph")]
     for block in candidates:
         text = ctx.document.block_text(block)
         if TITLE_WORDS.search(text) and _title_like(text):
             return _item(ctx, *_title_lines(ctx, block.start, block.end))
-    headings = [b for b in blocks if b.kind == "heading"]
+    headings = [b for b in blocks if b.kind in HEADING_KINDS]
     if headings:
         return _item(ctx, headings[0].start, headings[0].end)
     return None
@@ -66,17 +68,19 @@ def _item(ctx: Context, start: int, end: int) -> Item:
     return Item(value=clean_value(ctx.text[start:end]), evidence=ctx.evidence(start, end))
 
 
+@extractor("document_date")
 def extract_document_date(ctx: Context) -> Item | None:
     """A date the document states for itself, after a label such as "Datum"."""
     limit = ctx.signature_zone_start
     for m in DATE_LABEL.finditer(ctx.text, 0, limit):
-        dates = find_dates(ctx.text[m.end() : m.end() + 40], m.end())
+        dates = ctx.dates(m.end(), m.end() + 40)
         if dates and dates[0].start == m.end():
             d = dates[0]
             return Item(value=d.value, evidence=ctx.evidence(m.start(), d.end))
     return None
 
 
+@extractor("reference_numbers")
 def extract_reference_numbers(ctx: Context) -> list[Item]:
     found: dict[str, Item] = {}
     text = ctx.text

@@ -7,17 +7,30 @@ title and opening paragraphs, and the organisations under its signatures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from typing import Any
 
 import regex
 
+from samverkan_extract.document import HEADING_KINDS, after_numbering
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
-from samverkan_extract.knowledge import MunicipalityInfo, knowledge
+from samverkan_extract.extractors.organisations import (
+    LOCAL_AREA,
+    Mention,
+    Resolved,
+    find_mentions,
+    find_municipalities,
+    police_area_in,
+)
+from samverkan_extract.extractors.registry import extractor
 from samverkan_extract.schema import Municipality, Party
 
 POLICE = regex.compile(r"(?i)polis|(?<!\w)LPO(?!\w)|lokalpolisområde")
 PRISON = regex.compile(r"(?i)kriminalvård|frivård")
+# "Överenskommelsen tecknas mellan X och Y", "Parter i denna överenskommelse är X och Y".
+PARTY_SENTENCE = regex.compile(
+    r"(?i)\b(?:tecknas|tecknad|tecknat|ingås|ingåtts|ingången|sluts|slutits|träffats|träffas)"
+    r"\s+(?:\w+\s+){0,2}mellan\b|\bparter(?:na)?\s+(?:i\s+\w+\s+\w+\s+)?är\b"
+)
 ORG_NUMBER = regex.compile(r"(?<!\d)(\d{6})\s?[-–]?\s?(\d{4})(?!\d)")
 ALIAS = regex.compile(
     r"""(?x)
@@ -35,179 +48,12 @@ NAME_END = regex.compile(
     r"(?i),?\s*(?:org(?:anisations)?\.?\s*(?:nr|nummer)|med\s+org|\d{6}\s?-?\s?\d{4})"
     r"|\s+(?:nedan|hädanefter)\s|\s*[(“”\"«]|,\s*(?=(?:Box\s+\d|\p{Lu}[\p{L}.-]*(?:\s+\p{L}+){0,3}\s+\d+))"
 )
-NUMBERING = regex.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[-–•*])\s*")
-AREA_PREFIX = (
-    r"(?:lokalpolisområde(?:t|ts|s)?|LPO|lokalpolisområdeschef(?:en)?(?:\s+för)?|"
-    r"polisområde(?:t)?|chef\s+(?:för\s+)?(?:LPO|lokalpolisområde(?:t)?))"
-)
-GENERIC_AREA = (
-    r"(?!(?i:lokalpolis|polis|LPO\b|kommun|region))"
-    r"(?:(?:Mitt|Norra|Södra|Östra|Västra|Nordöstra|Nordvästra|Sydöstra|Sydvästra|Inre|Yttre|Centrala)\s+)?"
-    r"\p{Lu}[\p{L}-]+s?(?:\s*/\s*\p{Lu}[\p{L}-]+)?"
-    r"(?:\s+(?:Norr|Syd|Söder|Öst|Öster|Väst|Väster|Nord|Centrum|City|Inre|Yttre))?"
-)
+# A bullet before an entry of a party list written line by line.
+ENTRY_BULLET = regex.compile(r"\s*[-–•*]\s*")
 
 
-PRISON_NAME = regex.compile(
-    r"Kriminalvården(?:\s*,?\s*(?:frivården|anstalten|häktet|frivårdskontor(?:et)?|region)"
-    r"\s+\p{Lu}[\p{L}-]+|\s+(?:Region\s+)?\p{Lu}[\p{L}-]+)*"
-)
-POLICE_NAME = regex.compile(
-    r"(?<![\w-])(?:Polismyndigheten|Polisen|Polisregion\s+\p{Lu}[\p{L}-]+)(?![\w-])"
-)
-# What may stand between two mentions of one police party ("Polismyndigheten genom
-# lokalpolisområde Gävle", "Polisområde Värmland, lokalpolisområde Karlstad").
-POLICE_LINK = regex.compile(r"(?i)\s*(?:,|–|-|genom|via|i|inom|för)?\s*(?:,\s*)?")
-LOCAL_AREA = regex.compile(r"(?i)lokalpolis|LPO")
-# "Överenskommelsen tecknas mellan X och Y", "Parter i denna överenskommelse är X och Y".
-PARTY_SENTENCE = regex.compile(
-    r"(?i)\b(?:tecknas|tecknad|tecknat|ingås|ingåtts|ingången|sluts|slutits|träffats|träffas)"
-    r"\s+(?:\w+\s+){0,2}mellan\b|\bparter(?:na)?\s+(?:i\s+\w+\s+\w+\s+)?är\b"
-)
-QUOTES = "“”\"'«»„"
-# What stands before a name that is no party of its own: a short name being given, or
-# the post code of an address.
-NOT_A_PARTY_BEFORE = regex.compile(
-    r"(?i)(?:\b(?:nedan|hädanefter)\s+(?:kallad|kallat|benämnd|benämnt|kallas|benämns)?"
-    r"|\b\d{3}\s?\d{2})\s*$"
-)
-
-
-@dataclass
-class Resolved:
-    kind: str
-    municipality: MunicipalityInfo | None = None
-    area: str | None = None
-    region: str | None = None
-
-
-@cache
-def _municipality_pattern() -> regex.Pattern[str]:
-    forms = [regex.escape(f) for f, _ in knowledge().municipality_forms()]
-    return regex.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")s?(?![\w-])", regex.I)
-
-
-@cache
-def _police_pattern() -> regex.Pattern[str]:
-    known = "|".join(regex.escape(f) for f, _ in knowledge().area_names())
-    area = rf"(?P<area>(?:{known})s?(?![\p{{L}}])|{GENERIC_AREA})"
-    before = (
-        rf"(?P<gen>(?:{known})s?|\p{{Lu}}[\p{{L}}-]+s)[ \t]+lokalpolisområde(?:t)?(?![\p{{L}}])"
-    )
-    return regex.compile(rf"(?<![\w]){AREA_PREFIX}[ \t]+{area}|{before}", regex.I)
-
-
-def find_municipalities(text: str, start: int = 0, end: int | None = None):  # type: ignore[no-untyped-def]
-    """Municipality mentions: (match, MunicipalityInfo)."""
-    forms = _forms_by_casefold()
-    for m in _municipality_pattern().finditer(text, start, len(text) if end is None else end):
-        written = m.group()
-        info = forms.get(written.casefold()) or forms.get(written[:-1].casefold())
-        if info is not None and _has_capital(written):
-            yield m, info
-
-
-@cache
-def _forms_by_casefold() -> dict[str, MunicipalityInfo]:
-    return {f.casefold(): m for f, m in knowledge().municipality_forms()}
-
-
-def _has_capital(written: str) -> bool:
-    return written[:1].isupper()
-
-
-def police_area_in(ctx: Context, text: str, start: int = 0, end: int | None = None):  # type: ignore[no-untyped-def]
-    """Police-area mentions: (match, area name as the table has it, region or None)."""
-    end = len(text) if end is None else end
-    for m in _police_pattern().finditer(text, start, end):
-        written = m.group("area") or m.group("gen")
-        if not written or not written[0].isupper():
-            continue
-        area, region = resolve_area(ctx, written)
-        if area:
-            yield m, area, region
-
-
-def resolve_area(ctx: Context, written: str) -> tuple[str | None, str | None]:
-    kb = ctx.kb
-    written = clean_value(written)
-    for candidate in (written, written[:-1] if written.endswith("s") else None):
-        if candidate:
-            found = kb.find_police_area(candidate)
-            if found:
-                return found.area, found.region
-    stripped = written[:-1] if written.endswith("s") else written
-    if written.endswith("s") and kb.municipality_by_short_name(stripped):
-        written = stripped
-    if written.casefold() in {"polisen", "polismyndigheten", "region"}:
-        return None, None
-    ctx.warnings.append(f"police area {written!r} is not in the reference table")
-    return written, None
-
-
-@dataclass
-class Mention:
-    """One organisation named in running text; several police mentions may make one party."""
-
-    start: int
-    end: int
-    resolved: Resolved
-    local: bool = False  # a lokalpolisområde, not a polisområde or the whole police
-
-
-@cache
-def _other_organisations() -> regex.Pattern[str]:
-    heads = "|".join(knowledge().vocabulary["parties"]["other_organisations"])
-    return regex.compile(rf"(?<![\w-])(?:{heads})(?:\s+\p{{Lu}}[\p{{L}}-]+){{0,3}}")
-
-
-def find_mentions(ctx: Context, start: int, end: int, *, others: bool) -> list[Mention]:
-    """The organisations a stretch of text names, in order, one per party: municipalities,
-    police (an area's mentions joined), Kriminalvården and, with ``others``, the
-    organisations of the vocabulary."""
-    text = ctx.text
-    raw: list[Mention] = []
-    for m, info in find_municipalities(text, start, end):
-        raw.append(Mention(m.start(), m.end(), Resolved("municipality", municipality=info)))
-    for m, area, region in police_area_in(ctx, text, start, end):
-        s, e = trimmed_span(text, m.start(), m.end())
-        local = LOCAL_AREA.search(text, s, e) is not None
-        raw.append(Mention(s, e, Resolved("police", area=area, region=region), local))
-    for m in POLICE_NAME.finditer(text, start, end):
-        raw.append(Mention(m.start(), m.end(), Resolved("police")))
-    for m in PRISON_NAME.finditer(text, start, end):
-        raw.append(Mention(m.start(), m.end(), Resolved("prison_probation")))
-    if others:
-        for m in _other_organisations().finditer(text, start, end):
-            raw.append(Mention(m.start(), m.end(), Resolved("other")))
-    raw.sort(key=lambda x: (x.start, -(x.end - x.start)))
-    kept: list[Mention] = []
-    for mention in raw:
-        if kept and mention.start < kept[-1].end:
-            continue
-        if text[mention.start - 1 : mention.start] in QUOTES:
-            continue  # a short name being defined: «"Kriminalvården"»
-        if NOT_A_PARTY_BEFORE.search(text, max(0, mention.start - 30), mention.start):
-            continue  # "nedan kallad Kriminalvården", "651 84 Karlstad"
-        prev = kept[-1] if kept else None
-        if (
-            prev is not None
-            and prev.resolved.kind == mention.resolved.kind == "police"
-            and POLICE_LINK.fullmatch(text, prev.end, mention.start)
-        ):
-            kept[-1] = _join_police(prev, mention)
-            continue
-        kept.append(mention)
-    return kept
-
-
-def _join_police(a: Mention, b: Mention) -> Mention:
-    """One police party: its area is the lokalpolisområde where one is named."""
-    best = max((a, b), key=lambda m: (m.resolved.area is not None, m.local))
-    return Mention(a.start, b.end, best.resolved, best.local)
-
-
-def extract_parties(ctx: Context) -> tuple[list[Party], list[Municipality]]:
+@extractor("parties")
+def extract_parties(ctx: Context) -> list[Party]:
     parties: list[Party] = []
     for section in ctx.sections_about("parties"):
         parties = _parties_from_section(ctx, section.body_start, section.end)
@@ -215,13 +61,17 @@ def extract_parties(ctx: Context) -> tuple[list[Party], list[Municipality]]:
             break
     if not parties:
         parties = _parties_from_mentions(ctx)
-    parties = _dedupe(parties)
-    municipalities = [
+    return _dedupe(parties)
+
+
+@extractor("municipalities")
+def extract_municipalities(ctx: Context) -> list[Municipality]:
+    """The municipalities that are parties, in the reference table's official form."""
+    return [
         Municipality(name=info.name, code=info.code, county=info.county, evidence=p.evidence)
-        for p in parties
+        for p in ctx.values["parties"]
         if p.municipality_code and (info := ctx.kb.municipalities.get(p.municipality_code))
     ]
-    return parties, municipalities
 
 
 def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
@@ -270,7 +120,7 @@ TABLE_HEADER = regex.compile(
 )
 
 
-def _table_rows(ctx: Context, cells) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+def _table_rows(ctx: Context, cells: Any) -> list[tuple[int, int]]:
     """One entry per table row; a header row ("Part | Organisationsnummer") is skipped."""
     rows: dict[tuple[int | None, int | None], list[int]] = {}
     for c in cells:
@@ -284,9 +134,9 @@ def _party_from_entry(
     ctx: Context, start: int, end: int, resolved: Resolved | None
 ) -> Party | None:
     text = ctx.text
-    lead = NUMBERING.match(text, start, end)
-    if lead:
-        start = lead.end()
+    start = after_numbering(text, start, end)
+    if bullet := ENTRY_BULLET.match(text, start, end):
+        start = bullet.end()
     start, end = trimmed_span(text, start, end)
     entry = text[start:end]
     if not entry or len(entry) > 400:
@@ -306,7 +156,7 @@ def _party_from_entry(
     alias = ALIAS.search(entry)
     return Party(
         name=name,
-        kind=resolved.kind,  # type: ignore[arg-type]
+        kind=resolved.kind,
         municipality_code=resolved.municipality.code if resolved.municipality else None,
         police_area=resolved.area,
         police_region=resolved.region,
@@ -382,7 +232,7 @@ def _parties_from(ctx: Context, mentions: list[Mention], end: int) -> list[Party
         parties.append(
             Party(
                 name=_prose_name(text[m.start : m.end], r),
-                kind=r.kind,  # type: ignore[arg-type]
+                kind=r.kind,
                 municipality_code=r.municipality.code if r.municipality else None,
                 police_area=r.area,
                 police_region=r.region,
@@ -414,7 +264,7 @@ def _parties_from_mentions(ctx: Context) -> list[Party]:
             if len(mentions) > 1:
                 return _parties_from(ctx, mentions, sent.end_char)
     blocks = [b for b in ctx.document.blocks if b.kind not in ("header", "footer")]
-    head = [b for b in blocks[:12] if b.kind == "heading"][:2]
+    head = [b for b in blocks[:12] if b.kind in HEADING_KINDS][:2]
     paragraphs = [b for b in blocks if b.kind == "paragraph"][:3]
     parties: list[Party] = []
     for b in head + paragraphs:

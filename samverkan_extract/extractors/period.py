@@ -11,13 +11,14 @@ from samverkan_extract.dates import (
     MONTHS,
     DateMatch,
     add_years,
-    find_dates,
     find_year_ranges,
     lookup_word,
     number_word,
 )
+from samverkan_extract.document import HEADING_KINDS
 from samverkan_extract.extractors.context import Context
-from samverkan_extract.schema import Period
+from samverkan_extract.extractors.registry import extractor
+from samverkan_extract.schema import Period, Precision
 
 PERIOD_WORDS = regex.compile(
     r"(?i)gäll\w*|giltig\w*|löper|löptid|period\w*|avtalstid|under\s+åren|för\s+åren|"
@@ -67,6 +68,7 @@ DURATION = regex.compile(
 )
 
 
+@extractor("period")
 def extract_period(ctx: Context) -> Period | None:
     """Look where a period is stated, most specific place first."""
     limit = ctx.signature_zone_start
@@ -86,7 +88,7 @@ def extract_period(ctx: Context) -> Period | None:
         if period:
             return period
     title = ctx.document.blocks[:12]
-    places += [(b.start, b.end) for b in title if b.kind == "heading"]
+    places += [(b.start, b.end) for b in title if b.kind in HEADING_KINDS]
     for start, end in places:
         period = _year_range(ctx, start, end)
         if period:
@@ -95,7 +97,7 @@ def extract_period(ctx: Context) -> Period | None:
 
 
 def _date_range(ctx: Context, start: int, end: int) -> Period | None:
-    dates = [d for d in find_dates(ctx.text[start:end], start) if d.precision != "year"]
+    dates = [d for d in ctx.dates(start, end) if d.precision != "year"]
     for a, b in zip(dates, dates[1:], strict=False):
         between = ctx.text[a.end : b.start]
         joined = CONNECTOR.match(between) or (
@@ -112,7 +114,7 @@ def _date_range(ctx: Context, start: int, end: int) -> Period | None:
 
 def _open_or_duration(ctx: Context, start: int, end: int) -> Period | None:
     text = ctx.text[start:end]
-    dates = [d for d in find_dates(text, start) if d.precision != "year"]
+    dates = [d for d in ctx.dates(start, end) if d.precision != "year"]
     if not dates:
         return None
     first = dates[0]
@@ -208,7 +210,7 @@ def _year_range(ctx: Context, start: int, end: int) -> Period | None:
 
 
 def _period(ctx: Context, a: DateMatch, b: DateMatch, start: int, end: int) -> Period:
-    precision = "day" if a.precision == b.precision == "day" else "month"
+    precision: Precision = "day" if a.precision == b.precision == "day" else "month"
     return Period(
         start=a.first_day.isoformat(),
         end=b.last_day.isoformat(),

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import regex
 
-from samverkan_extract.document import Block
+from samverkan_extract.document import Block, after_numbering
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
-from samverkan_extract.extractors.forums import find_forum_mentions
+from samverkan_extract.extractors.forum_terms import find_forum_mentions
+from samverkan_extract.extractors.registry import extractor
 from samverkan_extract.schema import PriorityArea
 
 PRIORITISE = regex.compile(r"(?i)priorit\w*|fokus\w*|särskilt\s+fokus|satsa\w*\s+på")
 ENUMERATION = regex.compile(r"\s*(?:,|;|\boch\b|\bsamt\b|\bsåväl\b|\bsom\b)\s*")
 # An area heading longer than this is a sentence; it is read as prose instead.
 AREA_MAX = 250
-HEADING_NUMBER = regex.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.|§\s*\d+|[a-z]\))\s+")
 # An area named, then explained after a dash: "Välfärdsbrott – att förhindra att ...".
 LEAD = regex.compile(r"(?P<lead>[^\n–—:]{3,80}?)\s+[–—]\s+\S")
 # A sentence that points back at the areas the one before it named.
@@ -44,6 +44,7 @@ def categories_of(ctx: Context, text: str, start: int, end: int) -> list[str]:
     return cats
 
 
+@extractor("priority_areas")
 def extract_priority_areas(ctx: Context) -> list[PriorityArea]:
     for section in ctx.sections_about("priorities"):
         areas = _from_section(ctx, section.body_start, section.end)
@@ -54,7 +55,7 @@ def extract_priority_areas(ctx: Context) -> list[PriorityArea]:
 
 def _from_section(ctx: Context, start: int, end: int) -> list[PriorityArea]:
     blocks = ctx.blocks_between(start, end)
-    headings = [b for b in blocks if b.kind == "heading" and b.level < 6]
+    headings = [b for b in blocks if b.kind == "heading"]
     own_end = headings[0].start if headings else end
     own_items = [b for b in blocks if b.kind in ("list_item", "table_cell") and b.end <= own_end]
     if own_items:
@@ -93,9 +94,7 @@ def _area(
     ctx: Context, start: int, end: int, body_end: int, *, other_ok: bool
 ) -> PriorityArea | None:
     text = ctx.text
-    number = HEADING_NUMBER.match(text, start, end)
-    if number:
-        start = number.end()
+    start = after_numbering(text, start, end)
     start, end = trimmed_span(text, start, end)
     if end <= start or end - start > AREA_MAX:
         return None
@@ -117,7 +116,7 @@ def _area(
         cats = ["other"]
     return PriorityArea(
         text=clean_value(text[start:end]),
-        categories=cats,  # type: ignore[arg-type]
+        categories=cats,  # type: ignore[arg-type]  # ids of data/priorities.toml, tested
         evidence=ctx.evidence(start, end),
     )
 

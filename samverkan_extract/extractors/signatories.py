@@ -12,50 +12,22 @@ same kind ("Kommunstyrelsens ordförande" takes the kommun).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 import regex
 
 from samverkan_extract.dates import find_dates
 from samverkan_extract.document import Block
 from samverkan_extract.extractors.context import Context, clean_value
-from samverkan_extract.knowledge import compile_terms, knowledge
+from samverkan_extract.extractors.registry import extractor
+from samverkan_extract.extractors.signature_zone import (
+    PARTY_LETTERS,
+    is_person_name,
+    signature_patterns,
+)
 from samverkan_extract.schema import Signatory
 
-# A signature block's lines are short: longer lines are prose.
-MAX_LINE = 80
-MAX_WORDS = 8
-MAX_LINES = 24  # blocks side by side flattened into one block of short lines
 # Marks standing apart at a line's end ("Anna Berg :"), specks on a scanned page.
 STRAY_MARKS = regex.compile(r"(?:\s+[^\w\s()]{1,2})+$")
-SIGNATURE_KINDS = ("paragraph", "table_cell", "signature", "heading")
-PARTY_LETTERS = regex.compile(r"\s*\((?:[A-ZÅÄÖ]{1,3}|[A-ZÅÄÖ][a-zåäö]{1,2})\)\s*$")
-_NAME_TOKEN = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|\p{Lu}\.)"
-
-
-@cache
-def _patterns() -> dict[str, regex.Pattern[str]]:
-    vocab = knowledge().vocabulary
-    particles = "|".join(vocab["names"]["particles"])
-    return {
-        "role": compile_terms(vocab["signatures"]["role_words"]),
-        "org": compile_terms(vocab["signatures"]["org_words"]),
-        "placeholder": compile_terms(vocab["signatures"]["placeholders"]),
-        "label": regex.compile(rf"(?i)^(?:{'|'.join(vocab['signatures']['field_labels'])})\s*:\s*"),
-        "name": regex.compile(
-            rf"^{_NAME_TOKEN}(?:\s+(?:(?:{particles})\s+)?{_NAME_TOKEN}){{1,3}}$"
-        ),
-    }
-
-
-@cache
-def _place_words() -> frozenset[str]:
-    kb = knowledge()
-    words = {"norra", "södra", "östra", "västra", "övre", "nedre", "stora", "lilla"}
-    for m in kb.municipalities.values():
-        words.add(m.short_name.casefold())
-        words.add(m.county.split()[0].casefold())
-    return frozenset(words)
 
 
 @dataclass
@@ -84,70 +56,6 @@ class Person:
         return self.org or (self.titles[-1] if self.titles else self.name)
 
 
-def is_person_name(line: str) -> bool:
-    line = PARTY_LETTERS.sub("", line).strip()
-    pats = _patterns()
-    if not pats["name"].match(line):
-        return False
-    if pats["role"].search(line) or pats["org"].search(line):
-        return False
-    words = [w.casefold() for w in line.split()]
-    return not any(w in _place_words() for w in words)
-
-
-def names_person(line: str) -> bool:
-    """A person's name alone, or first on a line ("Anna Berg, kommundirektör, X kommun")."""
-    return is_person_name(line) or ("," in line and is_person_name(line.split(",")[0]))
-
-
-def _signature_like(ctx: Context, block: Block) -> bool:
-    if block.kind not in SIGNATURE_KINDS:
-        return False
-    text = ctx.document.block_text(block)
-    if block.kind == "heading":
-        from samverkan_extract.sections import heading_topic
-
-        # "För X kommun" and "Ort den 1 mars 2024" set as headings open a signature
-        return (
-            heading_topic(text) == "signatures"
-            or names_person(text)
-            or (text.startswith("För ") and _patterns()["org"].search(text) is not None)
-            or (bool(find_dates(text)) and len(text.split()) <= 8)
-        )
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    return len(lines) <= MAX_LINES and all(_short_line(ln) for ln in lines)
-
-
-def _short_line(line: str) -> bool:
-    """Short enough for a signature block; a row of k place-and-date entries may be k
-    times as long."""
-    entries = max(1, len(find_dates(line)))
-    return len(line) <= MAX_LINE * entries and len(line.split()) <= MAX_WORDS * entries
-
-
-def find_signature_zone(ctx: Context) -> int:
-    """Start of the last run of signature-like blocks that holds a person's name."""
-    blocks = ctx.document.blocks
-    i = len(blocks) - 1
-    while i >= 0:
-        while i >= 0 and not _signature_like(ctx, blocks[i]):
-            i -= 1
-        end = i
-        while i >= 0 and _signature_like(ctx, blocks[i]):
-            i -= 1
-        run = blocks[i + 1 : end + 1]
-        label = _patterns()["label"]
-        if run and any(
-            names_person(label.sub("", ln.strip()))
-            for b in run
-            for ln in ctx.document.block_text(b).split("\n")
-        ):
-            return run[0].start
-        if len(blocks) - i > 80:
-            break
-    return len(ctx.text)
-
-
 def _zone_lines(ctx: Context, start: int) -> list[Line]:
     """The zone's lines in reading order; tables laid side by side are read by column."""
     blocks = [b for b in ctx.document.blocks if b.start >= start]
@@ -170,7 +78,7 @@ def _zone_lines(ctx: Context, start: int) -> list[Line]:
 
 def _strip_labels(lines: list[Line]) -> list[Line]:
     """ "Namnförtydligande: Anna Berg", "Befattning: Kommundirektör": the value only."""
-    labels = _patterns()["label"]
+    labels = signature_patterns()["label"]
     out: list[Line] = []
     for line in lines:
         m = labels.match(line.text)
@@ -232,7 +140,7 @@ def _lines_of(ctx: Context, block: Block, number: int) -> list[Line]:
 
 
 def _classify(line: Line) -> str:
-    pats = _patterns()
+    pats = signature_patterns()
     text = line.text
     if pats["placeholder"].search(text) and not find_dates(text):
         return "placeholder"
@@ -339,6 +247,7 @@ def _org_kind(text: str) -> str:
     return "municipality"
 
 
+@extractor("signatories")
 def extract_signatories(ctx: Context) -> list[Signatory]:
     zone = ctx.signature_zone_start
     if zone >= len(ctx.text):

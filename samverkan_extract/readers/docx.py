@@ -20,7 +20,7 @@ from typing import Any
 
 import regex
 
-from samverkan_extract.document import Document, DocumentBuilder, clean_line
+from samverkan_extract.document import BlockKind, Document, DocumentBuilder, clean_line
 from samverkan_extract.errors import InputError
 from samverkan_extract.limits import Limits
 from samverkan_extract.readers.common import Reader, check_zip_archive, file_sha256, is_page_number
@@ -51,7 +51,6 @@ _LIST_STYLE = regex.compile(r"(?i)^(?:list|liststycke|punktlista|numrerad lista)
 _PAGE_FIELD = regex.compile(r"(?i)^\s*(?:PAGE|NUMPAGES|SECTIONPAGES)\b")
 _BULLET_TEXT = regex.compile(r"^\s*(?:[-•●▪◦–—·*]|\uf0b7)\s+(\S.*)$")
 _PAGE_WORDS = regex.compile(r"(?i)^(?:sida|sidan|sid\.?|page|s\.)?\s*(?:av|of|/|\(\s*\))?\s*$")
-LABEL_LEVEL = 6
 
 
 @dataclass
@@ -65,7 +64,7 @@ class Para:
 
 @dataclass
 class Pending:
-    kind: str
+    kind: BlockKind
     lines: list[str]
     level: int = 0
     keep_breaks: bool = False
@@ -114,7 +113,7 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}"[:200] if message else type(exc).__name__
 
 
-def open_docx(path: Path, data: bytes):  # type: ignore[no-untyped-def]
+def open_docx(path: Path, data: bytes) -> Any:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -152,7 +151,7 @@ def read_docx(path: Path, limits: Limits) -> Document:
         raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
     for pending in headers + body + footers:
         builder.add(
-            pending.kind,  # type: ignore[arg-type]
+            pending.kind,
             pending.lines,
             level=pending.level,
             keep_breaks=pending.keep_breaks,
@@ -181,7 +180,7 @@ class StyleInfo:
 class DocxReader:
     """Walks a document's XML into pending blocks."""
 
-    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, document: Any) -> None:
         self.document = document
         self.styles = _styles(document)
         self.default_style = next(
@@ -193,7 +192,7 @@ class DocxReader:
 
     # -- body -------------------------------------------------------------------------
 
-    def blocks(self, container) -> list[Pending]:  # type: ignore[no-untyped-def]
+    def blocks(self, container: Any) -> list[Pending]:
         out: list[Pending] = []
         for child in container:
             tag = child.tag
@@ -217,7 +216,7 @@ class DocxReader:
                     out += self.blocks(choice)
         return out
 
-    def paragraph(self, p) -> list[Pending]:  # type: ignore[no-untyped-def]
+    def paragraph(self, p: Any) -> list[Pending]:
         para = self.read_paragraph(p)
         out: list[Pending] = []
         lines = [ln for ln in (clean_line(x) for x in para.lines) if ln]
@@ -227,7 +226,7 @@ class DocxReader:
             out += self.blocks(box)
         return out
 
-    def classify(self, p, lines: list[str], bold: bool) -> Pending:  # type: ignore[no-untyped-def]
+    def classify(self, p: Any, lines: list[str], bold: bool) -> Pending:
         style_id = _style_id(p) or self.default_style
         level = self.heading_level(style_id, p)
         text = " ".join(lines)
@@ -253,12 +252,12 @@ class DocxReader:
         if bold and len(lines) == 1 and _short_heading(text):
             if text.endswith(":"):
                 if len(text.split()) <= 4:
-                    return Pending("heading", [text], level=LABEL_LEVEL)
+                    return Pending("label", [text])
             else:
                 return Pending("heading", [text], level=4)
         return Pending("paragraph", lines)
 
-    def heading_level(self, style_id: str | None, p) -> int:  # type: ignore[no-untyped-def]
+    def heading_level(self, style_id: str | None, p: Any) -> int:
         ppr = p.find(q("pPr"))
         if ppr is not None:
             outline = ppr.find(q("outlineLvl"))
@@ -295,7 +294,7 @@ class DocxReader:
             seen += 1
         return False
 
-    def table(self, tbl) -> list[Pending]:  # type: ignore[no-untyped-def]
+    def table(self, tbl: Any) -> list[Pending]:
         rows = [tr for tr in _children(tbl, _TR)]
         grid: list[list[tuple[int, Any]]] = []
         for tr in rows:
@@ -326,7 +325,7 @@ class DocxReader:
                     )
         return out
 
-    def cell_lines(self, container) -> list[str]:  # type: ignore[no-untyped-def]
+    def cell_lines(self, container: Any) -> list[str]:
         lines: list[str] = []
         for child in container:
             if child.tag == _P:
@@ -349,7 +348,7 @@ class DocxReader:
 
     # -- runs -------------------------------------------------------------------------
 
-    def read_paragraph(self, p) -> Para:  # type: ignore[no-untyped-def]
+    def read_paragraph(self, p: Any) -> Para:
         state = _RunState(skip_page_fields=self.in_header)
         self._walk(p, state)
         lines = "".join(state.parts).split("\n")
@@ -369,7 +368,7 @@ class DocxReader:
             seen += 1
         return False
 
-    def _walk(self, element, state: _RunState) -> None:  # type: ignore[no-untyped-def]
+    def _walk(self, element: Any, state: _RunState) -> None:
         for child in element:
             tag = child.tag
             if tag in _SKIP:
@@ -392,7 +391,7 @@ class DocxReader:
             elif tag == q("AlternateContent", MC):
                 self._alternate(child, state)
 
-    def _alternate(self, element, state: _RunState) -> None:  # type: ignore[no-untyped-def]
+    def _alternate(self, element: Any, state: _RunState) -> None:
         choice = element.find(q("Choice", MC))
         if choice is None:
             choice = element.find(q("Fallback", MC))
@@ -401,7 +400,7 @@ class DocxReader:
                 state.textboxes.append(box)
             self._walk(choice, state)
 
-    def _run(self, r, state: _RunState) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, r: Any, state: _RunState) -> None:
         bold = _run_bold(r)
         for child in r:
             tag = child.tag
@@ -469,10 +468,10 @@ class DocxReader:
                     if not lines or key in seen_texts:
                         continue
                     seen_texts.add(key)
-                    kind = "header" if ref.tag == q("headerReference") else "footer"
-                    (headers if kind == "header" else footers).append(
-                        Pending(kind, lines, keep_breaks=True)
-                    )
+                    if ref.tag == q("headerReference"):
+                        headers.append(Pending("header", lines, keep_breaks=True))
+                    else:
+                        footers.append(Pending("footer", lines, keep_breaks=True))
         finally:
             self.in_header = False
         return headers, footers
@@ -507,7 +506,7 @@ class _RunState:
 _NO_STYLE = StyleInfo("", None, False, None, False)
 
 
-def _children(element, tag: str) -> list:  # type: ignore[no-untyped-def]
+def _children(element: Any, tag: str) -> list[Any]:
     """Direct children with ``tag``, looking through content controls and tracking."""
     out = []
     for child in element:
@@ -522,43 +521,43 @@ def _children(element, tag: str) -> list:  # type: ignore[no-untyped-def]
     return out
 
 
-def _row_cells(tr) -> list:  # type: ignore[no-untyped-def]
+def _row_cells(tr: Any) -> list[Any]:
     return _children(tr, _TC)
 
 
-def _grid_span(tc) -> int:  # type: ignore[no-untyped-def]
+def _grid_span(tc: Any) -> int:
     pr = tc.find(q("tcPr"))
     span = pr.find(q("gridSpan")) if pr is not None else None
     value = span.get(q("val")) if span is not None else None
     return int(value) if value and value.isdigit() else 1
 
 
-def _grid_before(tr) -> int:  # type: ignore[no-untyped-def]
+def _grid_before(tr: Any) -> int:
     pr = tr.find(q("trPr"))
     before = pr.find(q("gridBefore")) if pr is not None else None
     value = before.get(q("val")) if before is not None else None
     return int(value) if value and value.isdigit() else 0
 
 
-def _is_merge_continuation(tc) -> bool:  # type: ignore[no-untyped-def]
+def _is_merge_continuation(tc: Any) -> bool:
     """A cell merged into the one above (its content, if any, was already read there)."""
     pr = tc.find(q("tcPr"))
     merge = pr.find(q("vMerge")) if pr is not None else None
     return merge is not None and merge.get(q("val"), "continue") == "continue"
 
 
-def _is_placeholder(sdt) -> bool:  # type: ignore[no-untyped-def]
+def _is_placeholder(sdt: Any) -> bool:
     pr = sdt.find(q("sdtPr"))
     return pr is not None and pr.find(q("showingPlcHdr")) is not None
 
 
-def _style_id(p) -> str | None:  # type: ignore[no-untyped-def]
+def _style_id(p: Any) -> str | None:
     ppr = p.find(q("pPr"))
     style = ppr.find(q("pStyle")) if ppr is not None else None
     return style.get(q("val")) if style is not None else None
 
 
-def _num_pr(p) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
+def _num_pr(p: Any) -> tuple[str, str] | None:
     ppr = p.find(q("pPr"))
     num = ppr.find(q("numPr")) if ppr is not None else None
     if num is None:
@@ -571,11 +570,11 @@ def _num_pr(p) -> tuple[str, str] | None:  # type: ignore[no-untyped-def]
     return nid, (ilvl.get(q("val")) if ilvl is not None else "0") or "0"
 
 
-def _on(element) -> bool:  # type: ignore[no-untyped-def]
+def _on(element: Any) -> bool:
     return element is not None and element.get(q("val"), "true") not in ("0", "false", "off")
 
 
-def _run_bold(r) -> bool:  # type: ignore[no-untyped-def]
+def _run_bold(r: Any) -> bool:
     pr = r.find(q("rPr"))
     return pr is not None and _on(pr.find(q("b")))
 
@@ -593,7 +592,7 @@ def _page_number_line(line: str) -> bool:
     return is_page_number(line) or bool(_PAGE_WORDS.match(line))
 
 
-def _styles(document) -> dict[str, StyleInfo]:  # type: ignore[no-untyped-def]
+def _styles(document: Any) -> dict[str, StyleInfo]:
     out: dict[str, StyleInfo] = {}
     try:
         root = document.styles.element
@@ -623,7 +622,7 @@ def _styles(document) -> dict[str, StyleInfo]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _default_styles(document) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
+def _default_styles(document: Any) -> list[tuple[str, bool]]:
     try:
         root = document.styles.element
     except Exception:  # noqa: BLE001
@@ -635,7 +634,7 @@ def _default_styles(document) -> list[tuple[str, bool]]:  # type: ignore[no-unty
     ]
 
 
-def _numbering_formats(document) -> dict[tuple[str, str], str]:  # type: ignore[no-untyped-def]
+def _numbering_formats(document: Any) -> dict[tuple[str, str], str]:
     """{(numId, level): numFmt} from the numbering part ("bullet", "decimal", ...)."""
     try:
         root = document.part.numbering_part.element

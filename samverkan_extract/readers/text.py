@@ -8,7 +8,7 @@ from pathlib import Path
 
 import regex
 
-from samverkan_extract.document import Document, DocumentBuilder, clean_line
+from samverkan_extract.document import BlockKind, Document, DocumentBuilder, clean_line
 from samverkan_extract.errors import InputError
 from samverkan_extract.limits import Limits
 from samverkan_extract.readers.common import Reader, file_sha256, is_page_number, mb
@@ -32,10 +32,10 @@ def decode_text(data: bytes, path: str | Path) -> tuple[str, list[str]]:
         if data.startswith(bom):
             return _strict(data, codec, path), []
     if b"\x00" in data[:4096]:
-        codec = _utf16_without_bom(data)
-        if codec is None:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
             raise InputError(path, "binary data, not text")
-        return _strict(data, codec, path), [f"decoded as {codec} without a byte-order mark"]
+        return _strict(data, utf16, path), [f"decoded as {utf16} without a byte-order mark"]
     if sum(b in _CONTROL for b in data[:65536]) > 0.01 * min(len(data), 65536):
         raise InputError(path, "binary data, not text")
     try:
@@ -134,13 +134,17 @@ _QUOTE = regex.compile(r"^\s*>\s?")
 _DATE_LIKE = regex.compile(r"\d{4}-\d{2}|\d{1,2}\s+\p{Ll}+\s+\d{4}")
 
 
-# A label such as "Kommunen:" over a list: a heading that never closes a section.
-LABEL_LEVEL = 6
+# What a paragraph becomes in the Document; the rest are paragraphs.
+_BLOCK_KINDS: dict[str, BlockKind] = {
+    "heading": "heading",
+    "label": "label",
+    "list_item": "list_item",
+}
 
 
 @dataclass
 class _Para:
-    kind: str  # heading, paragraph, list_item, table
+    kind: str  # heading, label, paragraph, list_item, table
     lines: list[str]
     level: int = 0
     explicit: bool = False  # a heading marked as such (Markdown), not guessed
@@ -199,8 +203,8 @@ def read_text(path: Path, fmt: str, limits: Limits) -> Document:
         elif para.kind == "header":
             builder.add("header", para.lines)
         else:
-            kind = para.kind if para.kind in ("heading", "list_item") else "paragraph"
-            builder.add(kind, para.lines, level=para.level, depth=para.depth)  # type: ignore[arg-type]
+            kind = _BLOCK_KINDS.get(para.kind, "paragraph")
+            builder.add(kind, para.lines, level=para.level, depth=para.depth)
     if not builder.blocks:
         raise InputError(path, "no text in file")
     return builder.build()
@@ -327,14 +331,16 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
         if i < skip_to:
             continue
         if i in column_runs:
-            close(), close_table()
+            close()
+            close_table()
             skip_to, rows = column_runs[i]
             paras.append(
                 _Para("table", [], rows=[[strip_inline_markup(c) for c in r] for r in rows])
             )
             continue
         if raw.startswith("\f"):
-            close(), close_table()
+            close()
+            close_table()
             paras.append(_Para("header", [strip_inline_markup(raw[1:])]))
             continue
         line = _QUOTE.sub("", raw)
@@ -438,7 +444,7 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
             and nxt is not None
             and nxt.kind == "list_item"
         ):
-            para.kind, para.level = "heading", LABEL_LEVEL
+            para.kind = "label"  # "Kommunen:" over a list
         elif guess_plain and _is_body(nxt) and not line.endswith((":", ".")):
             para.kind, para.level = "heading", 2
     return paras
@@ -448,7 +454,7 @@ def _run_in_headings(paras: list[_Para]) -> list[_Para]:
     """A title line with its text right under it, no blank line between ("Arbetsgrupp
     mot våld" over "I arbetsgruppen ingår ..."): a heading one level below the
     document's top headings."""
-    levels = [p.level for p in paras if p.kind == "heading" and p.level < LABEL_LEVEL]
+    levels = [p.level for p in paras if p.kind == "heading"]
     level = min(min(levels, default=1) + 1, 5)
     out: list[_Para] = []
     for i, para in enumerate(paras):
@@ -502,7 +508,7 @@ def _is_body(para: _Para | None) -> bool:
         return False
     if para.kind in ("list_item", "table"):
         return True
-    if para.kind == "heading":
+    if para.kind in ("heading", "label"):
         return not para.explicit  # a heading over a sub-heading
     if para.kind != "paragraph":
         return False

@@ -1,0 +1,186 @@
+"""Organisations named in running text: municipalities, police areas, Kriminalvården.
+
+Every written form of the 290 municipalities (names, genitives, "X stad"), the police
+areas of ``data/police_areas.csv`` after "lokalpolisområde"/"LPO" (or an area the table
+does not know, kept as written with a warning), "Polisen"/"Polismyndigheten",
+Kriminalvården with its units, and the other organisations of the vocabulary. Mentions
+of one police party (the authority named, then its lokalpolisområde) are joined into one.
+Parties, forums and commitments all read these mentions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import regex
+
+from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
+from samverkan_extract.knowledge import MunicipalityInfo, knowledge
+from samverkan_extract.schema import PartyKind
+
+AREA_PREFIX = (
+    r"(?:lokalpolisområde(?:t|ts|s)?|LPO|lokalpolisområdeschef(?:en)?(?:\s+för)?|"
+    r"polisområde(?:t)?|chef\s+(?:för\s+)?(?:LPO|lokalpolisområde(?:t)?))"
+)
+GENERIC_AREA = (
+    r"(?!(?i:lokalpolis|polis|LPO\b|kommun|region))"
+    r"(?:(?:Mitt|Norra|Södra|Östra|Västra|Nordöstra|Nordvästra|Sydöstra|Sydvästra|Inre|Yttre|Centrala)\s+)?"
+    r"\p{Lu}[\p{L}-]+s?(?:\s*/\s*\p{Lu}[\p{L}-]+)?"
+    r"(?:\s+(?:Norr|Syd|Söder|Öst|Öster|Väst|Väster|Nord|Centrum|City|Inre|Yttre))?"
+)
+
+
+PRISON_NAME = regex.compile(
+    r"Kriminalvården(?:\s*,?\s*(?:frivården|anstalten|häktet|frivårdskontor(?:et)?|region)"
+    r"\s+\p{Lu}[\p{L}-]+|\s+(?:Region\s+)?\p{Lu}[\p{L}-]+)*"
+)
+POLICE_NAME = regex.compile(
+    r"(?<![\w-])(?:Polismyndigheten|Polisen|Polisregion\s+\p{Lu}[\p{L}-]+)(?![\w-])"
+)
+# What may stand between two mentions of one police party ("Polismyndigheten genom
+# lokalpolisområde Gävle", "Polisområde Värmland, lokalpolisområde Karlstad").
+POLICE_LINK = regex.compile(r"(?i)\s*(?:,|–|-|genom|via|i|inom|för)?\s*(?:,\s*)?")
+LOCAL_AREA = regex.compile(r"(?i)lokalpolis|LPO")
+QUOTES = "“”\"'«»„"
+# What stands before a name that is no party of its own: a short name being given, or
+# the post code of an address.
+NOT_A_PARTY_BEFORE = regex.compile(
+    r"(?i)(?:\b(?:nedan|hädanefter)\s+(?:kallad|kallat|benämnd|benämnt|kallas|benämns)?"
+    r"|\b\d{3}\s?\d{2})\s*$"
+)
+
+
+@dataclass
+class Resolved:
+    kind: PartyKind
+    municipality: MunicipalityInfo | None = None
+    area: str | None = None
+    region: str | None = None
+
+
+@cache
+def _municipality_pattern() -> regex.Pattern[str]:
+    forms = [regex.escape(f) for f, _ in knowledge().municipality_forms()]
+    return regex.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")s?(?![\w-])", regex.I)
+
+
+@cache
+def _police_pattern() -> regex.Pattern[str]:
+    known = "|".join(regex.escape(f) for f, _ in knowledge().area_names())
+    area = rf"(?P<area>(?:{known})s?(?![\p{{L}}])|{GENERIC_AREA})"
+    before = (
+        rf"(?P<gen>(?:{known})s?|\p{{Lu}}[\p{{L}}-]+s)[ \t]+lokalpolisområde(?:t)?(?![\p{{L}}])"
+    )
+    return regex.compile(rf"(?<![\w]){AREA_PREFIX}[ \t]+{area}|{before}", regex.I)
+
+
+def find_municipalities(text: str, start: int = 0, end: int | None = None) -> Any:
+    """Municipality mentions: (match, MunicipalityInfo)."""
+    forms = _forms_by_casefold()
+    for m in _municipality_pattern().finditer(text, start, len(text) if end is None else end):
+        written = m.group()
+        info = forms.get(written.casefold()) or forms.get(written[:-1].casefold())
+        if info is not None and _has_capital(written):
+            yield m, info
+
+
+@cache
+def _forms_by_casefold() -> dict[str, MunicipalityInfo]:
+    return {f.casefold(): m for f, m in knowledge().municipality_forms()}
+
+
+def _has_capital(written: str) -> bool:
+    return written[:1].isupper()
+
+
+def police_area_in(ctx: Context, text: str, start: int = 0, end: int | None = None) -> Any:
+    """Police-area mentions: (match, area name as the table has it, region or None)."""
+    end = len(text) if end is None else end
+    for m in _police_pattern().finditer(text, start, end):
+        written = m.group("area") or m.group("gen")
+        if not written or not written[0].isupper():
+            continue
+        area, region = resolve_area(ctx, written)
+        if area:
+            yield m, area, region
+
+
+def resolve_area(ctx: Context, written: str) -> tuple[str | None, str | None]:
+    kb = ctx.kb
+    written = clean_value(written)
+    for candidate in (written, written[:-1] if written.endswith("s") else None):
+        if candidate:
+            found = kb.find_police_area(candidate)
+            if found:
+                return found.area, found.region
+    stripped = written[:-1] if written.endswith("s") else written
+    if written.endswith("s") and kb.municipality_by_short_name(stripped):
+        written = stripped
+    if written.casefold() in {"polisen", "polismyndigheten", "region"}:
+        return None, None
+    ctx.warnings.append(f"police area {written!r} is not in the reference table")
+    return written, None
+
+
+@dataclass
+class Mention:
+    """One organisation named in running text; several police mentions may make one party."""
+
+    start: int
+    end: int
+    resolved: Resolved
+    local: bool = False  # a lokalpolisområde, not a polisområde or the whole police
+
+
+@cache
+def _other_organisations() -> regex.Pattern[str]:
+    heads = "|".join(knowledge().vocabulary["parties"]["other_organisations"])
+    return regex.compile(rf"(?<![\w-])(?:{heads})(?:\s+\p{{Lu}}[\p{{L}}-]+){{0,3}}")
+
+
+def find_mentions(ctx: Context, start: int, end: int, *, others: bool) -> list[Mention]:
+    """The organisations a stretch of text names, in order, one per party: municipalities,
+    police (an area's mentions joined), Kriminalvården and, with ``others``, the
+    organisations of the vocabulary."""
+    text = ctx.text
+    raw: list[Mention] = []
+    for m, info in find_municipalities(text, start, end):
+        raw.append(Mention(m.start(), m.end(), Resolved("municipality", municipality=info)))
+    for m, area, region in police_area_in(ctx, text, start, end):
+        s, e = trimmed_span(text, m.start(), m.end())
+        local = LOCAL_AREA.search(text, s, e) is not None
+        raw.append(Mention(s, e, Resolved("police", area=area, region=region), local))
+    for m in POLICE_NAME.finditer(text, start, end):
+        raw.append(Mention(m.start(), m.end(), Resolved("police")))
+    for m in PRISON_NAME.finditer(text, start, end):
+        raw.append(Mention(m.start(), m.end(), Resolved("prison_probation")))
+    if others:
+        for m in _other_organisations().finditer(text, start, end):
+            raw.append(Mention(m.start(), m.end(), Resolved("other")))
+    raw.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    kept: list[Mention] = []
+    for mention in raw:
+        if kept and mention.start < kept[-1].end:
+            continue
+        if text[mention.start - 1 : mention.start] in QUOTES:
+            continue  # a short name being defined: «"Kriminalvården"»
+        if NOT_A_PARTY_BEFORE.search(text, max(0, mention.start - 30), mention.start):
+            continue  # "nedan kallad Kriminalvården", "651 84 Karlstad"
+        prev = kept[-1] if kept else None
+        if (
+            prev is not None
+            and prev.resolved.kind == mention.resolved.kind == "police"
+            and POLICE_LINK.fullmatch(text, prev.end, mention.start)
+        ):
+            kept[-1] = _join_police(prev, mention)
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _join_police(a: Mention, b: Mention) -> Mention:
+    """One police party: its area is the lokalpolisområde where one is named."""
+    best = max((a, b), key=lambda m: (m.resolved.area is not None, m.local))
+    return Mention(a.start, b.end, best.resolved, best.local)
