@@ -1,12 +1,21 @@
-"""OCR for PDF pages without a usable text layer (Tesseract, Swedish model).
+"""OCR (Tesseract, Swedish model): the words of a page image, with their geometry.
 
-The page is rendered at 300 dpi with what pdfplumber brings and read by Tesseract
-through ``pytesseract``. Tesseract's hOCR output gives every word its box and every
-line its baseline slope and text height (``x_size``); the words are turned
-straight (by the page's median baseline slope), measured in PDF points and given their
-line's text height as font size. The PDF reader then lays them out like the words of
-a born-digital page: lines, columns, side-by-side signature blocks, headings by size,
-list markers, paragraphs at vertical gaps. Deskewing beyond that is Tesseract's job.
+The caller renders the page (``readers/pdf/scan.py``: a PDF page without a usable text
+layer, at ``RESOLUTION`` dpi) and hands the image to ``read_image``, which runs
+Tesseract through ``pytesseract`` and reads its hOCR output: every word gets its box,
+its confidence and its line's baseline (slope and offset) and text height
+(``x_size``). Then
+
+1. lines with no letter or digit (specks, rules) are dropped;
+2. specks are dropped: marks without letters read with low confidence, one-letter words
+   under ``SPECK_CONF``, guesses of up to three characters under ``GUESS_CONF``; a mark
+   or bullet opening a line stays;
+3. a small mark without letters opening a line is a bullet ("•"), unless the line goes
+   on in lower case (a speck before wrapped text).
+
+``straighten`` turns the boxes by the page's median baseline slope and rebuilds each
+from its line's baseline and text height, so that the words of one line share a height.
+Deskewing beyond that is Tesseract's job.
 """
 
 from __future__ import annotations
@@ -16,10 +25,12 @@ import statistics
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import regex
 
 from samverkan_extract.errors import MissingDependencyError
+from samverkan_extract.readers.common import BULLETS
 
 RESOLUTION = 300
 LANGUAGE = "swe"
@@ -36,8 +47,9 @@ INSTALL_HINT = (
     "and apt-get install tesseract-ocr tesseract-ocr-swe"
 )
 
-# What a bullet glyph turns into when Tesseract reads it.
-BULLET_TOKENS = frozenset("•●▪■◦○‣⁃∙·*«»°©®+eoa") | {"\uf0b7"}
+# What a bullet glyph turns into when Tesseract reads it: the bullets every reader knows,
+# and the marks and letters Tesseract misreads a small round bullet as.
+BULLET_TOKENS = frozenset(BULLETS) | frozenset("*«»°©®+eoa")
 
 _BBOX = regex.compile(r"bbox\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)")
 _BASELINE = regex.compile(r"baseline\s+(-?[\d.]+)\s+(-?[\d.]+)")
@@ -112,51 +124,87 @@ def run_tesseract(image) -> bytes:  # type: ignore[no-untyped-def]
             os.environ.pop("OMP_THREAD_LIMIT", None)
 
 
+_LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat")
+
+
+@dataclass(frozen=True)
+class _LineGeometry:
+    """An hOCR line's left edge, bottom, baseline (slope, offset) and text height."""
+
+    x0: float
+    bottom: float
+    slope: float
+    offset: float
+    size: float
+
+    def baseline(self, x: float) -> float:
+        return self.bottom + self.offset + self.slope * (x - self.x0)
+
+
 def parse_hocr(data: bytes) -> list[OcrWord]:
     """The words of an hOCR page with their line's slope and text height."""
     root = ET.fromstring(data)
     words: list[OcrWord] = []
     for line in root.iter():
-        if line.get("class") not in ("ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"):
-            continue
-        title = line.get("title") or ""
-        line_box = _BBOX.search(title)
-        if line_box is None:
-            continue
-        lx0, _, _, ly1 = (float(v) for v in line_box.groups())
-        m = _BASELINE.search(title)
-        slope, offset = (float(m.group(1)), float(m.group(2))) if m else (0.0, 0.0)
-        m = _XSIZE.search(title)
-        size = float(m.group(1)) if m else 0.0
-        first = True
-        for span in line.iter():
-            if span.get("class") != "ocrx_word":
-                continue
-            text = "".join(span.itertext()).strip()
-            box = _BBOX.search(span.get("title") or "")
-            if not text or box is None:
-                continue
-            conf_m = _WCONF.search(span.get("title") or "")
-            conf = float(conf_m.group(1)) if conf_m else 100.0
-            x0, top, x1, bottom = (float(v) for v in box.groups())
-            baseline = ly1 + offset + slope * ((x0 + x1) / 2 - lx0)
-            words.append(OcrWord(text, x0, top, x1, bottom, conf, size, slope, baseline, first))
-            first = False
+        if line.get("class") in _LINE_CLASSES:
+            words += _line_words(line)
     return words
+
+
+def _line_geometry(title: str) -> _LineGeometry | None:
+    box = _BBOX.search(title)
+    if box is None:
+        return None
+    x0, _, _, bottom = (float(v) for v in box.groups())
+    m = _BASELINE.search(title)
+    slope, offset = (float(m.group(1)), float(m.group(2))) if m else (0.0, 0.0)
+    m = _XSIZE.search(title)
+    return _LineGeometry(x0, bottom, slope, offset, float(m.group(1)) if m else 0.0)
+
+
+def _line_words(line: ET.Element) -> list[OcrWord]:
+    geometry = _line_geometry(line.get("title") or "")
+    if geometry is None:
+        return []
+    words: list[OcrWord] = []
+    for span in line.iter():
+        if span.get("class") == "ocrx_word":
+            word = _word(span, geometry, first=not words)
+            if word is not None:
+                words.append(word)
+    return words
+
+
+def _word(span: ET.Element, line: _LineGeometry, *, first: bool) -> OcrWord | None:
+    title = span.get("title") or ""
+    text = "".join(span.itertext()).strip()
+    box = _BBOX.search(title)
+    if not text or box is None:
+        return None
+    conf_m = _WCONF.search(title)
+    conf = float(conf_m.group(1)) if conf_m else 100.0
+    x0, top, x1, bottom = (float(v) for v in box.groups())
+    baseline = line.baseline((x0 + x1) / 2)
+    return OcrWord(text, x0, top, x1, bottom, conf, line.size, line.slope, baseline, first)
 
 
 def is_noise(word: OcrWord) -> bool:
     """Speckles read as punctuation or a stray letter (a bullet opening a line stays)."""
     if word.first and (word.text in BULLET_TOKENS or _bullet_like(word)):
         return False
-    alnum = sum(c.isalnum() for c in word.text)
-    if alnum == 0:
-        return word.text in ("|", "¦") or (
-            word.conf < NOISE_CONF and word.text not in ("-", "–", "•")
-        )
+    if not any(c.isalnum() for c in word.text):
+        return _noise_mark(word)
     if len(word.text) <= 3 and word.conf < GUESS_CONF:
         return True  # "Sa", "=S": Tesseract guessing at a speck
     return len(word.text) == 1 and word.conf < SPECK_CONF
+
+
+def _noise_mark(word: OcrWord) -> bool:
+    """A mark without letters: a rule piece, or a mark Tesseract is unsure of (dashes
+    and bullets kept)."""
+    if word.text in ("|", "¦"):
+        return True
+    return word.conf < NOISE_CONF and word.text not in ("-", "–", "•")
 
 
 def _bullet_like(word: OcrWord) -> bool:
@@ -205,14 +253,17 @@ def _drop_mark_lines(words: list[OcrWord]) -> list[OcrWord]:
     return out
 
 
-def ocr_words(page) -> list:  # type: ignore[no-untyped-def]
-    """The words of a page without a text layer, as ``readers.pdf.Word`` in points."""
-    from samverkan_extract.readers.pdf import Word
-
+def read_image(image: Any) -> list[OcrWord]:
+    """The words Tesseract reads on a page image, without specks and mark-only lines; a
+    small mark opening a line is a bullet ("•"), unless the line goes on in lower case
+    (then it is a speck and dropped)."""
     _check()
-    image = page.to_image(resolution=RESOLUTION).original.convert("L")
     words = _drop_mark_lines(parse_hocr(run_tesseract(image)))
     words = [w for w in words if not is_noise(w)]
+    return _bullets(words)
+
+
+def _bullets(words: list[OcrWord]) -> list[OcrWord]:
     specks = set()
     for i, w in enumerate(words):
         if w.first and _bullet_like(w):
@@ -220,19 +271,4 @@ def ocr_words(page) -> list:  # type: ignore[no-untyped-def]
             if after is not None and after.text[:1].islower():
                 specks.add(i)  # a line going on in lower case opens no list item
             w.text = "•"
-    words = [w for i, w in enumerate(words) if i not in specks]
-    out = []
-    for w, x0, top, x1, bottom in straighten(words):
-        size = (w.size or (w.bottom - w.top)) * SCALE
-        out.append(
-            Word(
-                w.text,
-                x0 * SCALE,
-                x1 * SCALE,
-                top * SCALE,
-                bottom * SCALE,
-                round(size * 2) / 2,
-                False,
-            )
-        )
-    return out
+    return [w for i, w in enumerate(words) if i not in specks]

@@ -1,0 +1,183 @@
+"""Reading a PDF: the file checked, opened once, its pages read, the layout run.
+
+1. The bytes are read once and checked: an empty file, a ZIP, an old Office file or an
+   HTML page named .pdf each gets its own message; a file without its ``%%EOF`` end
+   marker is read with a warning (or named as truncated when it cannot be read).
+2. The one buffer is parsed (pdfplumber); an encrypted file needs a password, a file
+   without pages is no document.
+3. Pages are read up to ``Limits.max_pages`` (a warning says when more were left): each
+   page's words from its text layer (``chars.py``), or by OCR when it has none
+   (``scan.py``). A page after the first that cannot be read costs a warning, not the
+   document; each page is closed once read (pdfplumber keeps them otherwise).
+4. The pages are laid out into blocks (``layout.py``).
+
+Every failure of the PDF libraries (pdfminer raises many types, newer pdfplumber wraps
+them in ``PdfminerException``) becomes one ``InputError`` naming the problem.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from samverkan_extract.document import Document, DocumentBuilder
+from samverkan_extract.errors import InputError
+from samverkan_extract.limits import Limits
+from samverkan_extract.readers.common import file_sha256
+from samverkan_extract.readers.pdf.chars import read_page
+from samverkan_extract.readers.pdf.layout import layout_document
+from samverkan_extract.readers.pdf.model import PageContent
+from samverkan_extract.readers.pdf.scan import ocr_words
+
+# Where the end marker must stand (bytes from the end).
+EOF_WINDOW = 2048
+_NOT_READABLE = "not a readable PDF"
+
+
+def read_pdf(path: Path, limits: Limits) -> Document:
+    """A PDF's text in reading order; a file cut off before its end marker is read with a
+    warning, or named as truncated when it cannot be read."""
+    data = path.read_bytes()
+    check_pdf_bytes(path, data)
+    truncated = b"%%EOF" not in data[-EOF_WINDOW:]
+    try:
+        document = _read(path, data, limits)
+    except InputError as exc:
+        if truncated and exc.problem.startswith(_NOT_READABLE):
+            detail = exc.problem.removeprefix(_NOT_READABLE).strip()
+            raise InputError(
+                path, f"truncated PDF: the file stops before its %%EOF end marker {detail}"
+            ) from None
+        raise
+    if truncated:
+        document.warnings.append("the PDF stops before its %%EOF end marker: it may be truncated")
+    return document
+
+
+def check_pdf_bytes(path: Path, data: bytes) -> None:
+    """A file named .pdf that is not one gets a clear message naming what it is."""
+    if not data.strip():
+        raise InputError(path, "empty file")
+    if b"%PDF-" in data[:1024]:
+        return
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError(path, "not a PDF file (it is a ZIP archive, perhaps a .docx)")
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise InputError(path, "not a PDF file (it is an old Office document, perhaps a .doc)")
+    if data.lstrip()[:1] in (b"<", b"{"):
+        raise InputError(path, "not a PDF file (it looks like HTML, XML or RTF)")
+    raise InputError(path, "not a PDF file (no %PDF header)")
+
+
+def _read(path: Path, data: bytes, limits: Limits) -> Document:
+    builder = DocumentBuilder(str(path), "pdf", file_sha256(data))
+    pdf = open_pdf(path, data)
+    try:
+        total = _page_count(path, pdf)
+        if total > limits.max_pages:
+            builder.warnings.append(
+                f"read the first {limits.max_pages} of {total} pages "
+                f"(page limit {limits.max_pages})"
+            )
+        contents = _read_pages(path, pdf, min(total, limits.max_pages), builder.warnings)
+    finally:
+        _close(pdf)
+    layout_document(contents, builder)
+    if not builder.blocks:
+        raise InputError(path, "no text in PDF (no text layer and nothing recognised)")
+    return builder.build(pages=total, ocr=any(c.ocr for c in contents))
+
+
+def open_pdf(path: Path, data: bytes) -> Any:
+    """The PDF parsed from its bytes (pdfplumber)."""
+    import pdfplumber
+
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types
+        raise pdf_error(path, exc) from None
+
+
+def _page_count(path: Path, pdf: Any) -> int:
+    try:
+        total = len(pdf.pages)
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types
+        raise pdf_error(path, exc) from None
+    if total == 0:
+        raise InputError(path, "PDF has no pages")
+    return total
+
+
+def _read_pages(path: Path, pdf: Any, count: int, warnings: list[str]) -> list[PageContent]:
+    """The first ``count`` pages; a page after the first that fails costs a warning."""
+    contents = []
+    for number in range(1, count + 1):
+        page = pdf.pages[number - 1]
+        try:
+            contents.append(_read_page(page, number))
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - pdfminer raises many types
+            if number == 1 or is_password_error(exc):
+                raise pdf_error(path, exc) from None
+            warnings.append(f"page {number} could not be read ({describe(exc)})")
+        finally:
+            page.close()
+    return contents
+
+
+def _read_page(page: Any, number: int) -> PageContent:
+    content, scanned = read_page(page, number)
+    if scanned:
+        content.words = ocr_words(page)
+        content.ocr = True
+    return content
+
+
+def _close(pdf: Any) -> None:
+    try:
+        pdf.close()
+    except Exception:  # noqa: BLE001, S110 - closing a broken file
+        pass
+
+
+# --- Errors -------------------------------------------------------------------------------
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception, its causes and contexts, and exceptions among its arguments."""
+    seen: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        todo += [e.__cause__, e.__context__, *e.args]
+    return seen
+
+
+def is_password_error(exc: BaseException) -> bool:
+    for e in _chain(exc):
+        name = type(e).__name__
+        if name in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"):
+            return True
+        if "password" in str(e).lower() or "encrypt" in str(e).lower():
+            return True
+    return False
+
+
+def describe(exc: BaseException) -> str:
+    """The innermost meaningful exception as "Type: first line" (200 characters)."""
+    inner = [e for e in _chain(exc) if type(e).__name__ != "PdfminerException"]
+    e = inner[0] if inner else exc
+    message = str(e).splitlines()[0].strip() if str(e).strip() else ""
+    text = f"{type(e).__name__}: {message}" if message else type(e).__name__
+    return text[:200]
+
+
+def pdf_error(path: Path, exc: BaseException) -> InputError:
+    if is_password_error(exc):
+        return InputError(path, "encrypted PDF: a password is needed")
+    return InputError(path, f"{_NOT_READABLE} ({describe(exc)})")

@@ -1,0 +1,216 @@
+"""Tables: ruled tables (cell boxes from pdfplumber) and side-by-side runs read as cells.
+
+* A *ruled table*'s words are taken out of the page's flow into the cell whose box holds
+  their centre (1 pt of slack); each cell's words are grouped into lines and become one
+  table cell.
+* A *side-by-side run* (``runs.py``) of five rows or more whose pieces mostly fill their
+  column (three in five reaching three quarters of its width) is prose set in columns:
+  each column is read as flowing text, one after the other. Any other run is a
+  borderless table (signature blocks): its rows are cut where the gap above is wider
+  than the paragraph gap or a label column ("Datum:") starts a row, and each column of
+  a row becomes a table cell, its lines kept apart but wrapped lines joined
+  (``cell_lines``).
+"""
+
+from __future__ import annotations
+
+import regex
+
+from samverkan_extract.document import BBox, is_hyphenated
+from samverkan_extract.readers.pdf.lines import group_lines
+from samverkan_extract.readers.pdf.model import (
+    Line,
+    PageContent,
+    Table,
+    Word,
+    join_words,
+    lines_bbox,
+)
+from samverkan_extract.readers.pdf.runs import ColumnRun, filled
+from samverkan_extract.readers.pdf.units import Stats, Unit
+
+# Slack (points) around a cell box for a word's centre.
+CELL_SLACK = 1
+# A run is prose in columns with this many rows or more, and this share of its pieces
+# filling three quarters of their column.
+PROSE_ROWS = 5
+PROSE_SHARE = 0.6
+PROSE_FILL = 0.75
+# A cell's text wraps a little before the next column starts (share of the pitch).
+CELL_WIDTH = 0.9
+
+_LABEL = regex.compile(r"\p{L}[\p{L}\d .-]{0,30}\p{L}:")
+_CAPITALISED = regex.compile(r"\p{Lu}\p{Ll}+")
+_CAPITALISED_NAME = regex.compile(r"\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?")
+
+
+# --- Ruled tables ---------------------------------------------------------------------
+
+
+def assign_table_words(content: PageContent) -> None:
+    """Words inside a ruled table's cells go to the cell; the rest stay in the flow.
+    Tables left without words are dropped."""
+    if not content.tables:
+        return
+    rest = []
+    for w in content.words:
+        if not _place(content.tables, w):
+            rest.append(w)
+    content.words = rest
+    content.tables = [t for t in content.tables if t.cells]
+
+
+def _place(tables: list[Table], w: Word) -> bool:
+    """Put a word into the first cell (of the first table) that holds its centre."""
+    cx, cy = (w.x0 + w.x1) / 2, w.middle
+    for t in tables:
+        if not _holds(t.bbox, cx, cy):
+            continue
+        for r, row in enumerate(t.rows):
+            for c, cell in enumerate(row):
+                if cell is not None and _holds(cell, cx, cy):
+                    t.cells.setdefault((r, c), []).append(w)
+                    return True
+    return False
+
+
+def _holds(box: BBox, x: float, y: float) -> bool:
+    x0, top, x1, bottom = box
+    return x0 - CELL_SLACK <= x <= x1 + CELL_SLACK and top - CELL_SLACK <= y <= bottom + CELL_SLACK
+
+
+def ruled_table_cells(table: Table, number: int, page: int) -> list[Unit]:
+    """A ruled table's cells as table-cell units, row by row."""
+    units = []
+    for (r, c), words in sorted(table.cells.items()):
+        lines = [Line(ws) for ws in group_lines(words)]
+        if not lines:
+            continue
+        units.append(
+            Unit(
+                "table_cell",
+                [ln.text for ln in lines],
+                page,
+                lines_bbox(lines),
+                table=number,
+                row=r,
+                col=c,
+                size=lines[0].size,
+            )
+        )
+    return units
+
+
+# --- Side-by-side runs ----------------------------------------------------------------
+
+
+def prose_columns(run: ColumnRun, right: float) -> list[tuple[list[Line], float]] | None:
+    """A run that is prose set in columns: each column's lines with its right edge;
+    None for a borderless table."""
+    edges = run.starts[1:] + [right]
+    pieces = [(k, Line(ws)) for cols in run.columns for k, ws in enumerate(cols) if ws]
+    if len(run.rows) < PROSE_ROWS or not _mostly_full(pieces, run.starts, edges):
+        return None
+    return [([ln for c, ln in pieces if c == k], edges[k]) for k in range(run.ncols)]
+
+
+def _mostly_full(pieces: list[tuple[int, Line]], starts: list[float], edges: list[float]) -> bool:
+    """Whether most pieces (column, line) fill their column."""
+    widths = [max(1.0, edge - start) for start, edge in zip(starts, edges, strict=True)]
+    long_lines = sum(1 for k, ln in pieces if ln.x1 - ln.x0 >= PROSE_FILL * widths[k])
+    return long_lines >= PROSE_SHARE * len(pieces)
+
+
+def run_cells(run: ColumnRun, stats: Stats, number: int, page: int) -> list[Unit]:
+    """A borderless table's cells, row by row, each column of a row one cell."""
+    # where a cell's text must wrap: columns are taken as equally wide, with a little
+    # room before the next one
+    pitch = run.starts[1] - run.starts[0]
+    limits = [run.starts[k] + CELL_WIDTH * pitch for k in range(run.ncols)]
+    units = []
+    for r, members in enumerate(_table_rows(run, stats.para_gap)):
+        for k in range(run.ncols):
+            lines = [Line(run.columns[n][k]) for n in members if run.columns[n][k]]
+            if not lines:
+                continue
+            units.append(
+                Unit(
+                    "table_cell",
+                    cell_lines(lines, limits[k]),
+                    page,
+                    lines_bbox(lines),
+                    table=number,
+                    row=r,
+                    col=k,
+                    keep_breaks=True,
+                    size=lines[0].size,
+                )
+            )
+    return units
+
+
+def _table_rows(run: ColumnRun, para_gap: float) -> list[list[int]]:
+    """The run's rows grouped into table rows: a new one after a paragraph gap or where
+    a label column starts one."""
+    rows: list[list[int]] = [[0]]
+    for n in range(1, len(run.rows)):
+        prev, row = run.rows[n - 1], run.rows[n]
+        if row.top - prev.bottom > para_gap * row.size or _labels(run, n):
+            rows.append([])
+        rows[-1].append(n)
+    return rows
+
+
+def _labels(run: ColumnRun, n: int) -> bool:
+    """A label column ("Datum:", "Diarienummer:") gives one row per line."""
+    first = run.columns[n][0]
+    return (
+        bool(first)
+        and _LABEL.fullmatch(join_words(first)) is not None
+        and filled(run.columns[n]) >= 2
+    )
+
+
+def cell_lines(lines: list[Line], limit: float) -> list[str]:
+    """A cell's lines as text, with wrapped lines joined where the next line's first word
+    would not have fitted within ``limit``: a line that starts in lower case continues
+    the one above ("Regionstyrelsens vice" / "ordförande", while "Henrik Ståhl" /
+    "tf. chef" stay apart), and so does a lone first word ("Veronica" / "Gustafsson")."""
+    out = [lines[0].text]
+    for n in range(1, len(lines)):
+        prev, line = lines[n - 1], lines[n]
+        if _wraps(prev, line, out[-1], limit, second=n == 1):
+            out[-1] = _joined(out[-1], line.text)
+        else:
+            out.append(line.text)
+    return out
+
+
+def _wraps(prev: Line, line: Line, before: str, limit: float, *, second: bool) -> bool:
+    """Whether ``line`` goes on with the cell line above (whose text is ``before``)."""
+    first = regex.match(r"\w+", line.text)
+    if first is None:
+        return False
+    width = line.words[0].x1 - line.words[0].x0
+    wrapped = prev.x1 + 0.3 * line.size + width > limit
+    if not wrapped or before[-1] in ".:;!?":
+        return False
+    return first.group().islower() or (second and _lone_first_name(prev, line, before))
+
+
+def _lone_first_name(prev: Line, line: Line, before: str) -> bool:
+    """A first name alone over a surname alone ("Veronica" / "Gustafsson")."""
+    return (
+        len(prev.words) == 1
+        and len(line.words) == 1
+        and _CAPITALISED.fullmatch(before) is not None
+        and _CAPITALISED_NAME.fullmatch(line.text) is not None
+    )
+
+
+def _joined(before: str, text: str) -> str:
+    if is_hyphenated(before, text):
+        return before[:-1] + text
+    if before.endswith("-") and not before[-2:-1].islower():
+        return before + text  # "SSPF-" / "gruppen"
+    return f"{before} {text}"
