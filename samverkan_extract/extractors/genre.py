@@ -15,13 +15,12 @@ with the warning ``not_an_agreement: ...``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import regex
 
 from samverkan_extract.document import Document
-from samverkan_extract.knowledge import compile_terms, knowledge
+from samverkan_extract.knowledge import Knowledge, compile_terms, knowledge
 from samverkan_extract.sections import Section
 
 # The warning's stable prefix: a program tells the case by ``startswith(NOT_AN_AGREEMENT)``.
@@ -97,9 +96,12 @@ class _Rules:
     other_genres: dict[str, tuple[int, list[regex.Pattern[str]]]]
 
 
-@cache
 def _rules() -> _Rules:
-    spec: dict[str, Any] = knowledge().genre
+    return knowledge().derived("genre_rules", _build_rules)
+
+
+def _build_rules(kb: Knowledge) -> _Rules:
+    spec: dict[str, Any] = kb.genre
     language = spec["language"]
     patterns: dict[str, list[regex.Pattern[str]]] = {}
     weights: dict[str, tuple[float, int]] = {}

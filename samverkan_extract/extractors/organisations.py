@@ -11,13 +11,12 @@ Parties, forums and commitments all read these mentions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import regex
 
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
-from samverkan_extract.knowledge import MunicipalityInfo, knowledge
+from samverkan_extract.knowledge import Knowledge, MunicipalityInfo, knowledge
 from samverkan_extract.schema import PartyKind
 
 AREA_PREFIX = (
@@ -60,15 +59,21 @@ class Resolved:
     region: str | None = None
 
 
-@cache
 def _municipality_pattern() -> regex.Pattern[str]:
-    forms = [regex.escape(f) for f, _ in knowledge().municipality_forms()]
+    return knowledge().derived("municipality_pattern", _build_municipality_pattern)
+
+
+def _build_municipality_pattern(kb: Knowledge) -> regex.Pattern[str]:
+    forms = [regex.escape(f) for f, _ in kb.municipality_forms()]
     return regex.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")s?(?![\w-])", regex.I)
 
 
-@cache
 def _police_pattern() -> regex.Pattern[str]:
-    known = "|".join(regex.escape(f) for f, _ in knowledge().area_names())
+    return knowledge().derived("police_pattern", _build_police_pattern)
+
+
+def _build_police_pattern(kb: Knowledge) -> regex.Pattern[str]:
+    known = "|".join(regex.escape(f) for f, _ in kb.area_names())
     area = rf"(?P<area>(?:{known})s?(?![\p{{L}}])|{GENERIC_AREA})"
     before = (
         rf"(?P<gen>(?:{known})s?|\p{{Lu}}[\p{{L}}-]+s)[ \t]+lokalpolisområde(?:t)?(?![\p{{L}}])"
@@ -86,9 +91,12 @@ def find_municipalities(text: str, start: int = 0, end: int | None = None) -> An
             yield m, info
 
 
-@cache
 def _forms_by_casefold() -> dict[str, MunicipalityInfo]:
-    return {f.casefold(): m for f, m in knowledge().municipality_forms()}
+    return knowledge().derived("forms_by_casefold", _build_forms_by_casefold)
+
+
+def _build_forms_by_casefold(kb: Knowledge) -> dict[str, MunicipalityInfo]:
+    return {f.casefold(): m for f, m in kb.municipality_forms()}
 
 
 def _has_capital(written: str) -> bool:
@@ -134,9 +142,12 @@ class Mention:
     local: bool = False  # a lokalpolisområde, not a polisområde or the whole police
 
 
-@cache
 def _other_organisations() -> regex.Pattern[str]:
-    heads = "|".join(knowledge().vocabulary["parties"]["other_organisations"])
+    return knowledge().derived("other_organisations", _build_other_organisations)
+
+
+def _build_other_organisations(kb: Knowledge) -> regex.Pattern[str]:
+    heads = "|".join(kb.vocabulary["parties"]["other_organisations"])
     return regex.compile(rf"(?<![\w-])(?:{heads})(?:\s+\p{{Lu}}[\p{{L}}-]+){{0,3}}")
 
 

@@ -23,7 +23,14 @@ import regex
 from samverkan_extract.document import BlockKind, Document, DocumentBuilder, clean_line
 from samverkan_extract.errors import InputError
 from samverkan_extract.limits import Limits
-from samverkan_extract.readers.common import Reader, check_zip_archive, file_sha256, is_page_number
+from samverkan_extract.readers.common import (
+    BULLETS,
+    DASHES,
+    Reader,
+    check_zip_archive,
+    file_sha256,
+    is_page_number,
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -49,7 +56,7 @@ _HEADING_STYLE = regex.compile(r"(?i)^(?:heading|rubrik|överskrift)\s*(\d)$")
 _TITLE_STYLE = regex.compile(r"(?i)^(?:title|rubrik|titel)$")
 _LIST_STYLE = regex.compile(r"(?i)^(?:list|liststycke|punktlista|numrerad lista)")
 _PAGE_FIELD = regex.compile(r"(?i)^\s*(?:PAGE|NUMPAGES|SECTIONPAGES)\b")
-_BULLET_TEXT = regex.compile(r"^\s*(?:[-•●▪◦–—·*]|\uf0b7)\s+(\S.*)$")
+_BULLET_TEXT = regex.compile(rf"^\s*[{DASHES}{BULLETS}*]\s+(\S.*)$")
 _PAGE_WORDS = regex.compile(r"(?i)^(?:sida|sidan|sid\.?|page|s\.)?\s*(?:av|of|/|\(\s*\))?\s*$")
 
 

@@ -8,10 +8,24 @@ from pathlib import Path
 
 import regex
 
-from samverkan_extract.document import BlockKind, Document, DocumentBuilder, clean_line
+from samverkan_extract.document import (
+    NUMBERING,
+    BlockKind,
+    Document,
+    DocumentBuilder,
+    clean_line,
+    numbering_kind,
+)
 from samverkan_extract.errors import InputError
 from samverkan_extract.limits import Limits
-from samverkan_extract.readers.common import Reader, file_sha256, is_page_number, mb
+from samverkan_extract.readers.common import (
+    BULLETS,
+    DASHES,
+    Reader,
+    file_sha256,
+    is_page_number,
+    mb,
+)
 
 # Bytes of a text file that betray binary data (C0 controls other than tab, LF, FF, CR).
 _CONTROL = set(range(0, 9)) | {11} | set(range(14, 32))
@@ -118,12 +132,10 @@ def strip_inline_markup(line: str) -> str:
 
 _ATX_HEADING = regex.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _RULE = regex.compile(r"^\s{0,3}([-*_=])(\s*\1){2,}\s*$")
-_BULLET = regex.compile(r"^\s*(?:[-*+•●▪◦–—·]|\uf0b7|o(?=\s))\s+(.*)$")
+_BULLET = regex.compile(rf"^\s*(?:[{DASHES}{BULLETS}*+]|o(?=\s))\s+(.*)$")
 _NUMBERED = regex.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[A-Z]\))\s+(.*)$")
 # "2.1 Giltighetstid", "IV. PRIORITERADE OMRÅDEN", "§ 4 Fokusområden"
-_NUMBERED_HEADING = regex.compile(
-    r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3}|[IVX]{1,5}(?=\.)|§\s*\d{1,2})\.?\s+(\p{Lu}.*)$"
-)
+_NUMBERED_HEADING = regex.compile(rf"^\s*(?P<number>{NUMBERING.pattern})\s+(?P<title>\p{{Lu}}.*)$")
 _TABLE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
 # Columns laid out with tabs or runs of spaces (signature blocks side by side, a party
 # table in a text dump): "Anna Berg<TAB>Per Holm".
@@ -417,15 +429,15 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
             after_item = prev is not None and prev.kind == "list_item" and prev.level == 1
             if (
                 m
-                and _is_heading_line(m.group(2))
-                and len(m.group(2).split()) <= 8
+                and _is_heading_line(m.group("title"))
+                and len(m.group("title").split()) <= 8
                 and not after_item
                 and _is_body(nxt)
                 and nxt is not None
                 and nxt.kind != "list_item"
             ):
                 para.kind, para.lines = "heading", [raw.strip()]
-                para.level = _numbered_level(m.group(1))
+                para.level = _numbered_level(m.group("number"))
             continue
         if para.kind != "paragraph" or len(para.lines) != 1:
             continue
@@ -434,7 +446,7 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
             continue
         if m := _NUMBERED_HEADING.match(line):
             if _is_body(nxt):
-                para.kind, para.level = "heading", _numbered_level(m.group(1))
+                para.kind, para.level = "heading", _numbered_level(m.group("number"))
             continue
         if _is_upper_heading(line):
             para.kind, para.level = "heading", 1
@@ -461,7 +473,7 @@ def _run_in_headings(paras: list[_Para]) -> list[_Para]:
         first, rest = (para.lines[0].strip(), para.lines[1:]) if para.lines else ("", [])
         body = " ".join(rest).strip()
         numbered = _NUMBERED_HEADING.match(first)
-        title = numbered.group(2) if numbered else first
+        title = numbered.group("title") if numbered else first
         nxt = paras[i + 1] if i + 1 < len(paras) else None
         # its text: full sentences, or a line that opens the list below ("... prioriterar:")
         opens_list = body.endswith(":") and nxt is not None and nxt.kind == "list_item"
@@ -473,7 +485,7 @@ def _run_in_headings(paras: list[_Para]) -> list[_Para]:
             and first[-1] not in ".,:;!?"
             and ((len(body) >= 100 and regex.search(r"[.!?]$", body)) or opens_list)
         ):
-            own = max(_numbered_level(numbered.group(1)), level) if numbered else level
+            own = max(_numbered_level(numbered.group("number")), level) if numbered else level
             out.append(_Para("heading", [first], own))
             out.append(_Para("paragraph", rest))
             continue
@@ -482,8 +494,9 @@ def _run_in_headings(paras: list[_Para]) -> list[_Para]:
 
 
 def _numbered_level(number: str) -> int:
-    """ "2" is a chapter, "2.1" a section under it; roman numerals and § are chapters."""
-    return 1 + number.rstrip(".").count(".")
+    """ "2" is a chapter, "2.1" a section under it; roman numerals, letters and § are
+    chapters."""
+    return 1 + numbering_kind(number)[1]
 
 
 def _is_upper_heading(line: str) -> bool:
