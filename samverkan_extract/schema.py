@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -55,12 +55,17 @@ RelatedDocumentType = Literal[
     "safety_survey",
 ]
 Precision = Literal["day", "month", "year"]
+DocumentType = Literal["samverkansoverenskommelse", "medborgarlofte", "combined", "other_agreement"]
+# A date at the precision the text gives: "2023-03-24", "2020-03", "2019".
+IsoDate = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+]
 
 
 class Model(BaseModel):
     """Base of every contract model: unknown keys are refused, so typos surface."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class Evidence(Model):
@@ -80,6 +85,18 @@ class Item(Model):
     evidence: Evidence
 
 
+class DateItem(Item):
+    """A date the document states, at the precision it gives."""
+
+    value: IsoDate
+
+
+class DocumentTypeItem(Item):
+    """What kind of document it is, with the title or sentence that says so."""
+
+    value: DocumentType
+
+
 class Source(Model):
     path: str
     format: SourceFormat
@@ -89,10 +106,13 @@ class Source(Model):
 
 
 class Period(Model):
-    start: str | None
-    end: str | None
+    start: IsoDate | None
+    end: IsoDate | None
     precision: Precision
     evidence: Evidence
+    # Optional addition: the text says the period runs on ("tills vidare", "löpande",
+    # until a new agreement) and gives no end, so ``end`` is null.
+    open_ended: bool = False
 
 
 class Party(Model):
@@ -133,7 +153,7 @@ class Signatory(Model):
     name: str
     title: str | None = None
     organization: str | None = None
-    signed_date: str | None = None
+    signed_date: IsoDate | None = None
     signed_place: str | None = None
     evidence: Evidence
 
@@ -149,13 +169,31 @@ class RelatedDocument(Model):
     evidence: Evidence
 
 
+class CommittingParty(Model):
+    """Who undertakes something: as written, and the kinds of party it stands for."""
+
+    name: str
+    kinds: list[PartyKind]
+
+
+class Commitment(Model):
+    """One undertaking: "Polisen lovar att ...", "Kommunen ansvarar för ..."."""
+
+    party: CommittingParty
+    text: str
+    categories: list[PriorityCategory] = Field(default_factory=list)
+    evidence: Evidence
+
+
 class Agreement(Model):
     """One agreement, normalised: the record ``extract`` returns."""
 
     schema_version: Literal["1"] = SCHEMA_VERSION
     source: Source
     title: Item | None = None
-    document_date: Item | None = None
+    document_date: DateItem | None = None
+    # Optional addition: samverkansöverenskommelse, medborgarlöfte, combined, other.
+    document_type: DocumentTypeItem | None = None
     reference_numbers: list[Item] = Field(default_factory=list)
     period: Period | None = None
     parties: list[Party] = Field(default_factory=list)
@@ -165,6 +203,8 @@ class Agreement(Model):
     signatories: list[Signatory] = Field(default_factory=list)
     follow_up: FollowUp | None = None
     related_documents: list[RelatedDocument] = Field(default_factory=list)
+    # Optional addition: who undertakes what.
+    commitments: list[Commitment] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -226,7 +266,7 @@ def _filled(record: Mapping[str, Any]) -> dict[str, Any]:
         if key in ("schema_version", "source", "warnings") or key not in d:
             continue
         value = d[key]
-        if info.annotation in (Item | None, Item):
+        if _is_item(info.annotation):
             d[key] = _item(value)
         elif isinstance(value, list):
             d[key] = [_item(v) if _holds_items(key) else _with_evidence(v) for v in value]
@@ -235,6 +275,14 @@ def _filled(record: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(d.get("follow_up"), Mapping):
         d["follow_up"] = {"text": "", **d["follow_up"]}
     return d
+
+
+def _is_item(annotation: Any) -> bool:
+    """An ``Item`` (or ``Item | None``) field: gold writes its plain value."""
+    if getattr(annotation, "__origin__", None) is list:
+        return False
+    args = getattr(annotation, "__args__", (annotation,))
+    return any(isinstance(a, type) and issubclass(a, Item) for a in args)
 
 
 def _holds_items(key: str) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from samverkan_extract.document import Document
 from samverkan_extract.extractors import (  # noqa: F401 - importing them registers them
+    commitments,
+    document_type,
     forums,
     mentions,
     meta,
@@ -27,9 +29,11 @@ from samverkan_extract.schema import Agreement, Source
 def extract_agreement(document: Document) -> Agreement:
     """Every field of the contract from one read document.
 
-    A document that does not read as a samverkansöverenskommelse (``genre.assess``) gets
-    the empty record: its source, the reader's warnings and one ``not_an_agreement``
-    warning; no value is taken from it, not even its first line as a title.
+    A document that clearly is something else (``genre.assess``: a news item, a guide, a
+    protocol, no agreement words or no police) gets the empty record: its source, the
+    reader's warnings and one ``not_an_agreement`` warning; no value is taken from it, not
+    even its first line as a title. A doubtful one is read, with a ``genre_uncertain``
+    warning that says why.
     """
     ctx = Context(document)
     genre = assess(document, ctx.sections)
@@ -38,6 +42,8 @@ def extract_agreement(document: Document) -> Agreement:
             source=_source(document),
             warnings=list(dict.fromkeys([*document.warnings, genre.warning()])),
         )
+    if genre.is_doubtful:
+        ctx.warnings.append(genre.warning())
     for f in FIELDS:
         ctx.values[f.name] = EXTRACTORS[f.extractor](ctx)
     return Agreement(

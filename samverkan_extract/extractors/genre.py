@@ -23,9 +23,11 @@ from samverkan_extract.document import Document
 from samverkan_extract.knowledge import Knowledge, compile_terms, knowledge
 from samverkan_extract.sections import Section
 
-# The warning's stable prefix: a program tells the case by ``startswith(NOT_AN_AGREEMENT)``.
+# The warnings' stable prefixes: a program tells the cases by ``startswith``.
 NOT_AN_AGREEMENT = "not_an_agreement"
+GENRE_UNCERTAIN = "genre_uncertain"
 _MESSAGE = "the document does not read as a samverkansöverenskommelse, so nothing was extracted"
+_DOUBT = "the document may not be a samverkansöverenskommelse or medborgarlöfte; read as one"
 
 _WORD = regex.compile(r"\p{L}+")
 
@@ -45,6 +47,7 @@ class Genre:
 
     score: float
     threshold: float
+    doubtful_from: float  # a score from here up to the threshold is read, with a warning
     swedish_share: float | None  # None: too few function words to judge
     is_swedish: bool
     signals: dict[str, Signal]
@@ -53,7 +56,17 @@ class Genre:
 
     @property
     def is_agreement(self) -> bool:
-        return self.is_swedish and not self.missing and self.score >= self.threshold
+        """Read as an agreement or promise: clearly so, or with a doubt (``is_doubtful``).
+        A text that reads as another genre is never given the benefit of a doubt."""
+        if not self.is_swedish or self.missing:
+            return False
+        bar = self.threshold if self.other_genres else self.doubtful_from
+        return self.score >= bar
+
+    @property
+    def is_doubtful(self) -> bool:
+        """Read, but not by a clear margin: the record says so in a warning."""
+        return self.is_agreement and self.score < self.threshold
 
     def reason(self) -> str:
         """Why the document is not an agreement, in a few words."""
@@ -69,6 +82,8 @@ class Genre:
         return "; ".join(reasons)
 
     def warning(self) -> str:
+        if self.is_doubtful:
+            return f"{GENRE_UNCERTAIN}: {_DOUBT} ({self.reason()})"
         return f"{NOT_AN_AGREEMENT}: {_MESSAGE} ({self.reason()})"
 
 
@@ -84,6 +99,7 @@ _LABELS = {
 @dataclass(frozen=True)
 class _Rules:
     threshold: float
+    doubtful_from: float
     penalty: float
     required: tuple[str, ...]
     min_function_words: int
@@ -93,7 +109,7 @@ class _Rules:
     patterns: dict[str, list[regex.Pattern[str]]]
     weights: dict[str, tuple[float, int]]  # weight, saturate
     heading_topics: frozenset[str]
-    other_genres: dict[str, tuple[int, list[regex.Pattern[str]]]]
+    other_genres: dict[str, tuple[int, float, list[regex.Pattern[str]]]]
 
 
 def _rules() -> _Rules:
@@ -117,6 +133,7 @@ def _build_rules(kb: Knowledge) -> _Rules:
         patterns[name] = found
     return _Rules(
         threshold=float(spec["threshold"]),
+        doubtful_from=float(spec["doubtful_from"]),
         penalty=float(spec["penalty"]),
         required=tuple(spec.get("required", ())),
         min_function_words=int(language["min_function_words"]),
@@ -127,7 +144,11 @@ def _build_rules(kb: Knowledge) -> _Rules:
         weights=weights,
         heading_topics=heading_topics,
         other_genres={
-            name: (int(g["min_markers"]), [compile_terms([m]) for m in g["markers"]])
+            name: (
+                int(g["min_markers"]),
+                float(g.get("penalty", spec["penalty"])),
+                [compile_terms([m]) for m in g["markers"]],
+            )
             for name, g in spec.get("other_genres", {}).items()
         },
     )
@@ -165,12 +186,12 @@ def assess(document: Document, sections: list[Section]) -> Genre:
         else:
             hits = len({s.topic for s in sections if s.topic} & rules.heading_topics)
         signals[name] = Signal(name, hits, weight * min(hits, saturate) / saturate)
-    others = [
-        name
-        for name, (least, markers) in rules.other_genres.items()
+    others = {
+        name: penalty
+        for name, (least, penalty, markers) in rules.other_genres.items()
         if sum(1 for m in markers if m.search(text)) >= least
-    ]
-    score = sum(s.points for s in signals.values()) - rules.penalty * len(others)
+    }
+    score = sum(s.points for s in signals.values()) - sum(others.values())
     share, counted = swedish_share(text)
     is_swedish = (
         share is None or counted < rules.min_function_words or share >= rules.min_swedish_share
@@ -178,9 +199,10 @@ def assess(document: Document, sections: list[Section]) -> Genre:
     return Genre(
         score=round(score, 3),
         threshold=rules.threshold,
+        doubtful_from=rules.doubtful_from,
         swedish_share=share,
         is_swedish=is_swedish,
         signals=signals,
-        other_genres=others,
+        other_genres=list(others),
         missing=[r for r in rules.required if r in signals and signals[r].hits == 0],
     )

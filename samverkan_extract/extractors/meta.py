@@ -7,7 +7,7 @@ import regex
 from samverkan_extract.document import HEADING_KINDS
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
 from samverkan_extract.extractors.registry import extractor
-from samverkan_extract.schema import Item
+from samverkan_extract.schema import DateItem, Item
 
 # How far into the document a title or reference number is looked for (blocks).
 HEAD_BLOCKS = 12
@@ -69,14 +69,14 @@ def _item(ctx: Context, start: int, end: int) -> Item:
 
 
 @extractor("document_date")
-def extract_document_date(ctx: Context) -> Item | None:
+def extract_document_date(ctx: Context) -> DateItem | None:
     """A date the document states for itself, after a label such as "Datum"."""
     limit = ctx.signature_zone_start
     for m in DATE_LABEL.finditer(ctx.text, 0, limit):
         dates = ctx.dates(m.end(), m.end() + 40)
         if dates and dates[0].start == m.end():
             d = dates[0]
-            return Item(value=d.value, evidence=ctx.evidence(m.start(), d.end))
+            return DateItem(value=d.value, evidence=ctx.evidence(m.start(), d.end))
     return None
 
 

@@ -140,6 +140,7 @@ def _open_or_duration(ctx: Context, start: int, end: int) -> Period | None:
             end=None,
             precision="day",
             evidence=ctx.evidence(first.start, ev_end),
+            open_ended=True,
         )
     end_of = END_OF_YEAR.match(ctx.text, first.end, end)
     if end_of and int(end_of.group("y")) >= first.first_day.year:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import regex
 
 from samverkan_extract.document import Block, after_numbering
+from samverkan_extract.extractors.categories import categories_of
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
-from samverkan_extract.extractors.forum_terms import find_forum_mentions
 from samverkan_extract.extractors.registry import extractor
 from samverkan_extract.schema import PriorityArea
 
@@ -30,18 +30,6 @@ COUNTED_OFF = regex.compile(r"(?i)\s*(?:det|den)\s+(?P<ordinal>\w+)\s+(?:\w+\s+)
 EXAMPLES = regex.compile(
     r"(?i)\b(?:som|såsom|t\.ex\.|till\s+exempel|bland\s+annat|exempelvis|inklusive|i\s+form\s+av)\s"
 )
-
-
-def categories_of(ctx: Context, text: str, start: int, end: int) -> list[str]:
-    cats: list[str] = []
-    for term in ctx.kb.priorities:
-        if term.pattern.search(text, start, end) and not (
-            term.unless and term.unless.search(text, start, end)
-        ):
-            cats.append(term.id)
-    for mention in find_forum_mentions(ctx, start, end):
-        cats += [c for c in mention.implies if c not in cats]
-    return cats
 
 
 @extractor("priority_areas")

@@ -17,6 +17,7 @@ from samverkan_extract.fields.base import (
     Shown,
     Table,
 )
+from samverkan_extract.fields.commitments import COMMITMENTS, DOCUMENT_TYPE
 from samverkan_extract.fields.forums import FORUMS
 from samverkan_extract.fields.mentions import FOLLOW_UP, RELATED_DOCUMENTS
 from samverkan_extract.fields.meta import DOCUMENT_DATE, REFERENCE_NUMBERS, TITLE
@@ -28,6 +29,7 @@ from samverkan_extract.fields.signatories import SIGNATORIES
 FIELDS: tuple[Field, ...] = (
     TITLE,
     DOCUMENT_DATE,
+    DOCUMENT_TYPE,
     REFERENCE_NUMBERS,
     PERIOD,
     PARTIES,
@@ -37,6 +39,7 @@ FIELDS: tuple[Field, ...] = (
     SIGNATORIES,
     FOLLOW_UP,
     RELATED_DOCUMENTS,
+    COMMITMENTS,
 )
 
 

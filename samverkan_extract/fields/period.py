@@ -28,7 +28,8 @@ def in_force_on(agreement: Agreement, day: dt.date) -> bool:
 
 
 def _show(p: Period) -> Any:
-    yield "", f"{p.start or '?'} – {p.end or 'open-ended'} ({p.precision})", p.evidence
+    end = p.end or ("open-ended" if p.open_ended else "?")
+    yield "", f"{p.start or '?'} – {end} ({p.precision})", p.evidence
 
 
 def _summarise(a: Agreement) -> tuple[Any, ...]:
@@ -38,7 +39,7 @@ def _summarise(a: Agreement) -> tuple[Any, ...]:
         end,
         a.period.precision if a.period else None,
         period_years(start, end),
-        start is not None and end is None,
+        bool(a.period and a.period.open_ended),
     )
 
 
@@ -50,15 +51,26 @@ def _compare(a: Agreement, b: Agreement) -> list[Comparison]:
             getattr(b.period, part) if b.period else None,
         )
         for part in ("start", "end", "precision")
+    ] + [
+        Comparison(
+            "period.open_ended",
+            "open-ended" if a.period and a.period.open_ended else None,
+            "open-ended" if b.period and b.period.open_ended else None,
+        )
     ]
 
 
 def _score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Any]:
     gp, pp = gold.get("period") or {}, pred.get("period") or {}
-    return {
+    scores = {
         "period_start": score_scalar(gp.get("start"), pp.get("start")),
         "period_end": score_scalar(gp.get("end"), pp.get("end")),
     }
+    if "open_ended" in gp:  # an optional addition: scored where the gold states it
+        scores["period_open_ended"] = score_scalar(
+            gp["open_ended"] or None, pp.get("open_ended") or None
+        )
+    return scores
 
 
 PERIOD = Field(
@@ -76,13 +88,13 @@ PERIOD = Field(
         Column(
             "open_ended",
             "boolean",
-            "True when a start is stated and no end ('tills vidare').",
+            "True when the text says the period runs on ('tills vidare', 'löpande') with no end.",
             True,
         ),
     ),
     summarise=_summarise,
     compare=_compare,
-    metrics=("period_start", "period_end"),
+    metrics=("period_start", "period_end", "period_open_ended"),
     score=_score,
     colour="#a6e3e9",
 )
