@@ -4,7 +4,9 @@ Each format is a ``Reader`` (``readers/common.py``) declared by its own module: 
 suffixes it claims and a ``read(path, limits)`` that also owns the checks of what a file
 really is (a PDF's end marker, an HTML page saved as text, a zip bomb in a .docx). This
 module picks the reader by suffix and applies what is the same for all: the file must be
-a readable regular file within the size limit, and its text within the character limit.
+a readable regular file within the size limit, and its text within the character limit;
+a file name that is not UTF-8 is carried escaped (``readers.common.path_text``), and no
+control character reaches the record's text, whichever reader let it through.
 """
 
 from __future__ import annotations
@@ -14,13 +16,26 @@ import os
 import stat
 from pathlib import Path
 
+import regex
+
 from samverkan_extract.document import Document
 from samverkan_extract.errors import InputError, UnsupportedFormatError
 from samverkan_extract.limits import DEFAULT_LIMITS, Limits
-from samverkan_extract.readers.common import Reader, mb
+from samverkan_extract.readers.common import (
+    PATH_WARNING,
+    Reader,
+    controls_warning,
+    file_kind,
+    mb,
+    path_text,
+)
 from samverkan_extract.readers.docx import DOCX_READER
 from samverkan_extract.readers.pdf import PDF_READER
 from samverkan_extract.readers.text import MARKDOWN_READER, TEXT_READER
+
+# Control characters no record may carry: C0 and C1 but tab and line feed (a reader turns
+# the breaks among them into line feeds; what is left here is replaced by spaces).
+_CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # The formats read, each owning its suffixes and its own checks of what a file really is.
 READERS: tuple[Reader, ...] = (TEXT_READER, MARKDOWN_READER, PDF_READER, DOCX_READER)
@@ -64,7 +79,7 @@ def check_readable(path: Path) -> os.stat_result:
     if stat.S_ISDIR(st.st_mode):
         raise InputError(path, "is a directory, not a file")
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(path, "not a regular file (a device, pipe or socket)")
+        raise InputError(path, f"not a regular file ({file_kind(st.st_mode)})")
     # Nobody may read a file without read bits, root included: the same outcome for
     # every user, and a file locked this way was not meant to be read.
     if not st.st_mode & 0o444 or not os.access(path, os.R_OK):
@@ -98,4 +113,18 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
             f"text is {len(document.text):,} characters, over the limit of "
             f"{limits.max_chars:,} (an agreement is far shorter)",
         )
+    shown, escaped = path_text(path)
+    if escaped:
+        document.path = shown
+        document.warnings.append(PATH_WARNING)
+    return _without_controls(document)
+
+
+def _without_controls(document: Document) -> Document:
+    """The last guard: a control character any reader let through becomes a space (the
+    same length, so every offset stays where it was), with a warning."""
+    found = len(_CONTROL.findall(document.text))
+    if found:
+        document.text = _CONTROL.sub(" ", document.text)
+        document.warnings.append(controls_warning(found))
     return document

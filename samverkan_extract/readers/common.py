@@ -3,14 +3,18 @@ all formats make the same way (page numbers, list markers)."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
+import os
+import stat
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 import regex
 
@@ -45,6 +49,117 @@ _PAGE_NUMBER = regex.compile(
 )
 
 
+# --- Reading a file once ---------------------------------------------------------------
+
+
+def file_kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    return "not a regular file"
+
+
+def read_snapshot(path: Path, max_bytes: int, too_big: Callable[[int], NoReturn]) -> bytes:
+    """The file's bytes, read once through one open file: what every later check and the
+    parse see is one snapshot, even if the file changes meanwhile.
+
+    The file is opened without blocking (a path swapped for a named pipe after it was
+    checked does not hang the reader), must still be a regular file, and is read up to
+    ``max_bytes``: ``too_big(size)`` is called (and must raise) when its size says it is
+    larger, before a byte is read, or when it grew past the limit while being read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(path, f"not a regular file ({file_kind(st.st_mode)})")
+        if st.st_size > max_bytes:
+            too_big(st.st_size)
+        chunks, total = [], 0
+        while True:
+            try:
+                chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            except BlockingIOError:  # pragma: no cover - regular files do not block
+                continue
+            except OSError as exc:
+                if exc.errno == errno.EISDIR:
+                    raise IsADirectoryError(str(exc)) from None
+                raise
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                too_big(total)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+# --- File names ---------------------------------------------------------------------------
+
+# Characters a file name may hold that no output should carry raw: C0 and C1 controls.
+_NAME_CONTROL = regex.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def path_text(path: str | os.PathLike[str]) -> tuple[str, bool]:
+    """A path as text every output can carry, and whether it had to be escaped.
+
+    A name that is valid UTF-8 without control characters is returned as it is. Any
+    other (a Latin-1 name from a Windows zip, a name with an escape character) is
+    escaped losslessly: each byte that is not UTF-8 as ``\\xNN``, each control
+    character as ``\\uNNNN`` and each backslash doubled, so the bytes can be recovered.
+    """
+    raw = os.fsencode(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if not _NAME_CONTROL.search(text):
+            return text, False
+    escaped = raw.replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
+    return _NAME_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped), True
+
+
+PATH_WARNING = (
+    "the file name is not valid UTF-8 or holds control characters: source.path shows "
+    "those bytes as \\xNN (and control characters as \\uNNNN) escapes"
+)
+
+
+# --- Control characters in text -----------------------------------------------------------
+
+# Breaks written as control characters: vertical tab (Word's line break when text is
+# pasted), next line, and the Unicode line and paragraph separators. A form feed is a page
+# break, which each reader keeps in its own way.
+LINE_BREAKS = str.maketrans({"\v": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+# C0 and C1 control characters that are not text (tab, line feed, carriage return and
+# form feed are layout; the breaks above are turned into line feeds first).
+CONTROL_CHARS = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def drop_controls(text: str) -> tuple[str, int]:
+    """``text`` with line-break controls as line feeds and other controls dropped; and
+    how many were dropped."""
+    text = text.translate(LINE_BREAKS)
+    dropped = len(CONTROL_CHARS.findall(text))
+    return (CONTROL_CHARS.sub("", text), dropped) if dropped else (text, 0)
+
+
+def controls_warning(count: int) -> str:
+    return f"dropped {count} control character(s) that are not text (such as BEL or ESC)"
+
+
 def mb(size_mb: float) -> str:
     """A size in MB as a message gives it: "12", "1.5"."""
     return f"{size_mb:.0f}" if size_mb >= 10 else f"{size_mb:.1f}"
@@ -66,7 +181,7 @@ _ZIP_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 _CHUNK = 1 << 20
 
 
-def check_zip_archive(path: Path, max_unpacked_mb: float) -> None:
+def check_zip_archive(path: Path, max_unpacked_mb: float, data: bytes | None = None) -> None:
     """Refuse a zip archive (a .docx) that really unpacks to more than ``max_unpacked_mb``,
     whatever its headers claim, and one whose main document part is missing.
 
@@ -74,10 +189,12 @@ def check_zip_archive(path: Path, max_unpacked_mb: float) -> None:
     the limit in time and one chunk in memory, and a forged header (a member claiming to
     be 1 KB that unpacks to gigabytes) is caught by counting, not trusted. An archive
     that zipfile cannot open at all is left to the reader, which names what it is.
+    ``data``, when given, is the file's bytes as the reader read them (one snapshot).
     """
     limit = int(max_unpacked_mb * 1e6)
     try:
-        with path.open("rb") as fh, zipfile.ZipFile(fh) as archive:
+        source: BinaryIO = io.BytesIO(data) if data is not None else path.open("rb")
+        with source as fh, zipfile.ZipFile(fh) as archive:
             infos = archive.infolist()
             declared = sum(i.file_size for i in infos)
             if declared > limit:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import NoReturn
 
 import regex
 
@@ -22,19 +26,31 @@ from samverkan_extract.readers.common import (
     BULLETS,
     DASHES,
     Reader,
+    controls_warning,
+    drop_controls,
     file_sha256,
     is_page_number,
     mb,
+    read_snapshot,
 )
 
-# Bytes of a text file that betray binary data (C0 controls other than tab, LF, FF, CR).
-_CONTROL = set(range(0, 9)) | {11} | set(range(14, 32))
+# Bytes of a text file that betray binary data: C0 controls other than tab, line feed,
+# vertical tab (Word's line break in pasted text), form feed and carriage return, and
+# other than NUL, which is counted on its own.
+_CONTROL = set(range(1, 9)) | set(range(14, 32))
 # Windows-1252 leaves these bytes undefined; a file using them is not cp1252.
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_SAMPLE = 65536
 
 
 def decode_text(data: bytes, path: str | Path) -> tuple[str, list[str]]:
-    """Decode a text file without guessing silently wrong; returns (text, warnings)."""
+    """Decode a text file without guessing silently wrong; returns (text, warnings).
+
+    NUL bytes in an otherwise decodable text (a few from a broken copy, padding after a
+    crash) are dropped with a warning; only data that is binary once they are gone (other
+    control bytes in more than 1 % of it) is refused. Control characters in the decoded
+    text are left to the reader (``readers.common.drop_controls``).
+    """
     if not data.strip():
         raise InputError(path, "empty file")
     for bom, codec in (
@@ -45,18 +61,25 @@ def decode_text(data: bytes, path: str | Path) -> tuple[str, list[str]]:
     ):
         if data.startswith(bom):
             return _strict(data, codec, path), []
-    if b"\x00" in data[:4096]:
+    warnings = []
+    if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
-        if utf16 is None:
+        if utf16 is not None:
+            return _strict(data, utf16, path), [f"decoded as {utf16} without a byte-order mark"]
+        nuls = data.count(0)
+        data = data.replace(b"\x00", b"")
+        if not data.strip():
             raise InputError(path, "binary data, not text")
-        return _strict(data, utf16, path), [f"decoded as {utf16} without a byte-order mark"]
-    if sum(b in _CONTROL for b in data[:65536]) > 0.01 * min(len(data), 65536):
+        warnings.append(f"dropped {nuls} NUL byte(s): the rest of the file is text")
+    sample = data[:_SAMPLE]
+    if sum(b in _CONTROL for b in sample) > 0.01 * len(sample):
         raise InputError(path, "binary data, not text")
     try:
-        return data.decode("utf-8"), []
+        return data.decode("utf-8"), warnings
     except UnicodeDecodeError:
         pass
-    return _decode_legacy(data)
+    text, legacy = _decode_legacy(data)
+    return text, warnings + legacy
 
 
 def _strict(data: bytes, codec: str, path: str | Path) -> str:
@@ -179,23 +202,37 @@ MARKDOWN_READER = Reader("md", (".md", ".markdown"), read_md)
 def read_text(path: Path, fmt: str, limits: Limits) -> Document:
     """A text or Markdown file; an HTML page saved under either name is read with a
     warning, its tags stripped."""
-    size_mb = path.stat().st_size / 1e6
-    if size_mb > limits.max_text_mb:
+    max_bytes = int(limits.max_text_mb * 1e6)
+
+    def too_big(size: int) -> NoReturn:
         raise InputError(
             path,
-            f"text file is {mb(size_mb)} MB, over the {limits.max_text_mb:g} MB limit for "
+            f"text file is {mb(size / 1e6)} MB, over the {limits.max_text_mb:g} MB limit for "
             ".txt/.md (an agreement is a few hundred KB at most)",
         )
-    data = path.read_bytes()
+
+    data = read_snapshot(path, max_bytes, too_big)
     text, warnings = decode_text(data, path)
     if _HTML_START.match(data[:4096]):
         warnings.append(
             "an HTML page, not plain text: tags were stripped, but menus, scripts and "
             "styles may have been read as text"
         )
+    text, dropped = drop_controls(text)
+    if dropped:
+        warnings.append(controls_warning(dropped))
+    # A form feed is a page break: it starts a line of its own, marked for the running
+    # header search below.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\f")
     builder = DocumentBuilder(str(path), fmt, file_sha256(data))
     builder.warnings.extend(warnings)
-    lines = _drop_running_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    lines, chrome = drop_boilerplate(text.split("\n"))
+    if chrome:
+        builder.warnings.append(
+            f"dropped {chrome} line(s) of web-page navigation and boilerplate (menus, "
+            "cookie notices, breadcrumbs, share links, page stamps)"
+        )
+    lines = _drop_running_lines(lines)
     builder.wrap_width = wrap_width(lines)
     paras = _run_in_headings(_guess_headings(_paragraphs(lines)))
     table_no = 0
@@ -220,6 +257,107 @@ def read_text(path: Path, fmt: str, limits: Limits) -> Document:
     if not builder.blocks:
         raise InputError(path, "no text in file")
     return builder.build()
+
+
+# --- Web-page chrome ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """The patterns of ``data/boilerplate.toml``, compiled once per process."""
+
+    lines: regex.Pattern[str]
+    link_list_headings: regex.Pattern[str]
+    short_words: int
+
+
+@cache
+def boilerplate() -> Boilerplate:
+    raw = tomllib.loads(
+        resources.files("samverkan_extract.data").joinpath("boilerplate.toml").read_text("utf-8")
+    )
+
+    def alternation(patterns: list[str]) -> regex.Pattern[str]:
+        return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.I | regex.V0)
+
+    return Boilerplate(
+        lines=alternation([p for group in raw["lines"].values() for p in group]),
+        link_list_headings=alternation(raw["link_list_headings"]["patterns"]),
+        short_words=int(raw["short_words"]),
+    )
+
+
+_ITEM_GAP = regex.compile(r"\s+[·|•]\s+|\t+|[ \u00a0]{3,}")
+
+
+def _plain(line: str) -> str:
+    """A line as the boilerplate patterns see it: Markdown markup and list markers gone,
+    spaces folded."""
+    line = _QUOTE.sub("", line)
+    if m := _ATX_HEADING.match(line):
+        line = m.group(2)
+    elif m := _BULLET.match(line):
+        line = m.group(1)
+    line = _MD_IMAGE_OR_LINK.sub(r"\1", line)  # a link around an image: twice
+    return clean_line(strip_inline_markup(line)).strip(" |")
+
+
+def _is_short(raw: str, plain: str, words: int) -> bool:
+    """A menu entry, a site name, a footer's row of items: a few words, or a row of such
+    items set apart by dots, bars or wide gaps; never a sentence or a lead-in."""
+    if not plain or plain[-1] in ".:;!?" or _ATX_HEADING.match(raw):
+        return False
+    items = [i for i in _ITEM_GAP.split(raw.strip()) if i.strip()]
+    return all(len(_plain(i).split()) <= words for i in items)
+
+
+def drop_boilerplate(lines: list[str]) -> tuple[list[str], int]:
+    """The lines without the web-page chrome described in ``data/boilerplate.toml``, and
+    how many were dropped. A dropped line leaves a blank line, so paragraphs stay apart."""
+    bp = boilerplate()
+    plain = [_plain(x) for x in lines]
+    nav = [bool(p) and bp.lines.fullmatch(p) is not None for p in plain]
+    paras: list[range] = []
+    start = None
+    for i, p in enumerate([*plain, ""]):
+        if p and start is None:
+            start = i
+        elif not p and start is not None:
+            paras.append(range(start, i))
+            start = None
+
+    def chrome(para: range) -> bool:
+        return all(nav[i] or _is_short(lines[i], plain[i], bp.short_words) for i in para)
+
+    def link_list(k: int) -> bool:
+        """A link-list heading over two or more short lines (under it, or in the next
+        paragraph when a blank line follows the heading)."""
+        para = paras[k]
+        if not bp.link_list_headings.fullmatch(plain[para[0]]):
+            return False
+        if len(para) >= 3:
+            return True
+        nxt = paras[k + 1] if k + 1 < len(paras) else None
+        return len(para) == 1 and nxt is not None and len(nxt) >= 2 and chrome(nxt)
+
+    def marked(k: int) -> bool:
+        return any(nav[i] for i in paras[k]) or link_list(k)
+
+    drop = {i for i, n in enumerate(nav) if n}
+    for order in (range(len(paras)), range(len(paras) - 1, -1, -1)):
+        edge: list[int] = []
+        last = -1
+        for k in order:
+            if not chrome(paras[k]):
+                break
+            edge.append(k)
+            if marked(k):
+                last = len(edge)
+        for k in edge[: max(last, 0)]:
+            drop.update(paras[k])
+    if not drop:
+        return lines, 0
+    return ["" if i in drop else x for i, x in enumerate(lines)], len(drop)
 
 
 def wrap_width(lines: list[str]) -> int | None:
