@@ -1,22 +1,30 @@
-"""DOCX: the body in document order, read from the XML with python-docx.
+"""DOCX: the body in document order, read from the package's XML with lxml.
 
-``document.paragraphs`` skips tables, content controls, tracked insertions and text
+The main part is streamed (``Package.body``): each element of the body is read and then
+dropped, and reading stops at the character limit, so a small file that unpacks to a
+huge document costs little memory and time. Entities are never resolved (XXE).
+
+python-docx's ``document.paragraphs`` skips tables, content controls, tracked insertions and text
 boxes, so the body is walked element by element instead: paragraphs, tables (one
 ``table_cell`` block per cell; merged cells once), ``w:sdt`` content controls, text
 boxes (after the paragraph that anchors them), tracked insertions in and deletions
 out. Headings come from the paragraph style (Title, Heading N / Rubrik N, outline
 level) or a short all-bold paragraph; list items from numbering or a List style.
 Headers and footers are read per section, once each, without page numbers: header
-blocks first, footer blocks last, so that the body reads in order.
+blocks first, footer blocks last, so that the body reads in order. Control characters
+become breaks (vertical tab) or are dropped, with a warning.
 """
 
 from __future__ import annotations
 
+import copy
 import io
+import posixpath
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import regex
 
@@ -28,8 +36,12 @@ from samverkan_extract.readers.common import (
     DASHES,
     Reader,
     check_zip_archive,
+    controls_warning,
+    drop_controls,
     file_sha256,
     is_page_number,
+    mb,
+    read_snapshot,
 )
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -120,21 +132,170 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}"[:200] if message else type(exc).__name__
 
 
-def open_docx(path: Path, data: bytes) -> Any:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+# --- The package ----------------------------------------------------------------------
 
+_MAIN_TYPES = ("wordprocessingml", "ms-word", "application/xml", "text/xml")
+# Parts other than the main document (styles, numbering, headers, footers) are parsed
+# whole; one larger than this is hostile, not a Word document's, and is left out.
+_PART_LIMIT = 32_000_000
+_PACKAGE_NS = {
+    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+
+
+def _parser() -> Any:
+    from lxml import etree
+
+    # Entities are never resolved and nothing is fetched (XXE), blank text between
+    # elements goes as python-docx drops it, and libxml2's own size limits stay on.
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, remove_blank_text=True, load_dtd=False
+    )
+
+
+class Package:
+    """The parts of a .docx the reader needs, read from the zip archive with lxml.
+
+    The main document part is never parsed whole: ``body()`` streams it, one element of
+    the body at a time, each dropped once read, so a document that unpacks to hundreds
+    of MB costs the memory of one paragraph or table, and reading stops at the character
+    limit. Styles, numbering, headers and footers are small parts, parsed whole.
+    """
+
+    def __init__(self, path: Path, archive: zipfile.ZipFile) -> None:
+        self.path = path
+        self.archive = archive
+        self.names = set(archive.namelist())
+        self.warnings: list[str] = []
+        self.sections: list[Any] = []  # every w:sectPr met in the body (headers, footers)
+        self.main = self._main_part()
+        self.rels = self._relationships(self.main)
+
+    def _main_part(self) -> str:
+        main = "word/document.xml"
+        root = self._small_xml("_rels/.rels")
+        if root is not None:
+            for rel in root.iter(f"{{{_PACKAGE_NS['rel']}}}Relationship"):
+                if rel.get("Type", "").endswith("/officeDocument"):
+                    main = _resolve("", rel.get("Target", main))
+                    break
+        if main not in self.names:
+            raise InputError(self.path, f"not a readable .docx (its main part {main} is missing)")
+        types = self._small_xml("[Content_Types].xml")
+        kind = None
+        if types is not None:
+            for override in types.iter(f"{{{_PACKAGE_NS['ct']}}}Override"):
+                if override.get("PartName", "").lstrip("/") == main:
+                    kind = override.get("ContentType", "")
+        if kind and not any(t in kind for t in _MAIN_TYPES):
+            raise InputError(self.path, f"not a Word .docx document (content type {kind})")
+        return main
+
+    def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """The part's relationships: id -> (type, part name); external targets left out."""
+        folder, name = posixpath.split(part)
+        root = self._small_xml(posixpath.join(folder, "_rels", name + ".rels"))
+        out: dict[str, tuple[str, str]] = {}
+        if root is None:
+            return out
+        for rel in root.iter(f"{{{_PACKAGE_NS['rel']}}}Relationship"):
+            if rel.get("TargetMode") == "External" or not rel.get("Id"):
+                continue
+            out[rel.get("Id", "")] = (rel.get("Type", ""), _resolve(folder, rel.get("Target", "")))
+        return out
+
+    def _small_xml(self, name: str) -> Any:
+        if name not in self.names or self.archive.getinfo(name).file_size > 1 << 20:
+            return None
+        return self._parse(name)
+
+    def _parse(self, name: str) -> Any:
+        from lxml import etree
+
+        with self.archive.open(name) as fh:
+            data = fh.read(_PART_LIMIT + 1)
+        if len(data) > _PART_LIMIT:
+            self.warnings.append(
+                f"the part {name} unpacks to more than {_PART_LIMIT // 1_000_000} MB: not read"
+            )
+            return None
+        return etree.fromstring(data, _parser())
+
+    def part(self, rid: str) -> Any:
+        """The root element of the part a relationship of the main part names, or None."""
+        rel = self.rels.get(rid)
+        if rel is None or rel[1] not in self.names:
+            return None
+        return self._parse(rel[1])
+
+    def related(self, kind: str) -> Any:
+        """The root element of the main part's related part of one type ("styles")."""
+        for rid, (rtype, _) in self.rels.items():
+            if rtype.endswith("/" + kind):
+                return self.part(rid)
+        return None
+
+    def body(self, max_chars: int) -> Iterator[Any]:
+        """The main part's body, element by element (paragraphs, tables, content
+        controls), each cleared once the caller is done with it. Stops with an error
+        once the text in it is past twice ``max_chars`` (the exact limit is the
+        caller's), so one huge paragraph or table cannot be built in memory either."""
+        from lxml import etree
+
+        body_tag, text_tag, sect_tag = q("body"), _T, q("sectPr")
+        budget = 2 * max_chars + 10_000
+        seen = depth = 0
+        body = None
+        with self.archive.open(self.main) as fh:
+            events = etree.iterparse(
+                fh,
+                events=("start", "end"),
+                resolve_entities=False,
+                no_network=True,
+                remove_blank_text=True,
+                load_dtd=False,
+            )
+            for event, element in events:
+                if event == "start":
+                    depth += 1
+                    if depth == 2 and element.tag == body_tag:
+                        body = element
+                    continue
+                depth -= 1
+                if element.tag == text_tag and element.text:
+                    seen += len(element.text)
+                    if seen > budget:
+                        raise over_limit(self.path, max_chars)
+                if depth != 2 or body is None or element.getparent() is not body:
+                    continue
+                yield element
+                self.sections += [copy.deepcopy(s) for s in element.iter(sect_tag)]
+                element.clear()
+                while element.getprevious() is not None:
+                    del body[0]
+
+
+def _resolve(folder: str, target: str) -> str:
+    """A relationship's target as a part name inside the archive."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def over_limit(path: Path, max_chars: int) -> InputError:
+    return InputError(
+        path,
+        f"text is over the limit of {max_chars:,} characters (an agreement is far "
+        "shorter): reading stopped there",
+    )
+
+
+def open_package(path: Path, archive: zipfile.ZipFile) -> Package:
     try:
-        return docx.Document(io.BytesIO(data))
-    except PackageNotFoundError as exc:
-        raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
-    except KeyError as exc:
-        raise InputError(path, f"not a readable .docx (missing part {exc})") from None
-    except ValueError as exc:
-        if "content type" in str(exc):
-            kind = str(exc).split("content type is")[-1].strip(" '\"")
-            raise InputError(path, f"not a Word .docx document (content type {kind})") from None
-        raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
+        return Package(path, archive)
+    except InputError:
+        raise
     except Exception as exc:  # noqa: BLE001 - lxml, zipfile and friends
         raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
 
@@ -143,19 +304,27 @@ def open_docx(path: Path, data: bytes) -> Any:
 
 
 def read_docx(path: Path, limits: Limits) -> Document:
-    check_zip_archive(path, limits.max_unpacked_mb)
-    data = path.read_bytes()
-    check_docx_bytes(path, data, limits.max_unpacked_mb)
-    document = open_docx(path, data)
+    def too_big(size: int) -> NoReturn:
+        raise InputError(
+            path, f"file is {mb(size / 1e6)} MB, over the {limits.max_file_mb:g} MB limit"
+        )
+
+    data = read_snapshot(path, int(limits.max_file_mb * 1e6), too_big)
+    check_zip_archive(path, limits.max_unpacked_mb, data)
+    archive = check_docx_bytes(path, data, limits.max_unpacked_mb)
+    package = open_package(path, archive)
     builder = DocumentBuilder(str(path), "docx", file_sha256(data))
     try:
-        reader = DocxReader(document)
-        body = reader.blocks(document.element.body)
+        reader = DocxReader(package)
+        body = reader.body(limits.max_chars)
         headers, footers = reader.headers_and_footers()
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a malformed part deep inside the file
         raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
+    builder.warnings.extend(package.warnings)
+    if reader.controls:
+        builder.warnings.append(controls_warning(reader.controls))
     for pending in headers + body + footers:
         builder.add(
             pending.kind,
@@ -187,17 +356,34 @@ class StyleInfo:
 class DocxReader:
     """Walks a document's XML into pending blocks."""
 
-    def __init__(self, document: Any) -> None:
-        self.document = document
-        self.styles = _styles(document)
+    def __init__(self, package: Package) -> None:
+        self.package = package
+        styles = package.related("styles")
+        if styles is None:
+            styles = _default_styles_part()
+        self.styles = _styles(styles)
         self.default_style = next(
-            (sid for sid, default in _default_styles(document) if default), None
+            (sid for sid, default in _default_styles(styles) if default), None
         )
-        self.formats = _numbering_formats(document)
+        self.formats = _numbering_formats(package.related("numbering"))
         self.table_count = 0
         self.in_header = False
+        self.controls = 0  # control characters dropped from the text
 
     # -- body -------------------------------------------------------------------------
+
+    def body(self, max_chars: int) -> list[Pending]:
+        """The body's blocks, read element by element; stops with an error as soon as
+        their text is past ``max_chars``."""
+        out: list[Pending] = []
+        length = 0
+        for element in self.package.body(max_chars):
+            for pending in self.blocks([element]):
+                out.append(pending)
+                length += sum(len(line) + 1 for line in pending.lines) + 1
+                if length > max_chars:
+                    raise over_limit(self.package.path, max_chars)
+        return out
 
     def blocks(self, container: Any) -> list[Pending]:
         out: list[Pending] = []
@@ -358,7 +544,9 @@ class DocxReader:
     def read_paragraph(self, p: Any) -> Para:
         state = _RunState(skip_page_fields=self.in_header)
         self._walk(p, state)
-        lines = "".join(state.parts).split("\n")
+        text, dropped = drop_controls("".join(state.parts))
+        self.controls += dropped
+        lines = text.replace("\f", "\n").split("\n")
         style_bold = self._style_bold(_style_id(p) or self.default_style)
         bold = state.letters > 0 and (state.bold_letters == state.letters or style_bold)
         return Para(lines, bold, state.textboxes)
@@ -454,11 +642,9 @@ class DocxReader:
         footers: list[Pending] = []
         seen_parts: set[str] = set()
         seen_texts: set[str] = set()
-        part = self.document.part
-        body = self.document.element.body
         self.in_header = True
         try:
-            for sect in body.iter(q("sectPr")):
+            for sect in self.package.sections:
                 for ref in sect:
                     if ref.tag not in (q("headerReference"), q("footerReference")):
                         continue
@@ -466,9 +652,8 @@ class DocxReader:
                     if not rid or rid in seen_parts:
                         continue
                     seen_parts.add(rid)
-                    try:
-                        element = part.related_parts[rid].element
-                    except (KeyError, AttributeError):
+                    element = self.package.part(rid)
+                    if element is None:
                         continue
                     lines = [ln for ln in self.cell_lines(element) if not _page_number_line(ln)]
                     key = "\n".join(lines)
@@ -599,11 +784,24 @@ def _page_number_line(line: str) -> bool:
     return is_page_number(line) or bool(_PAGE_WORDS.match(line))
 
 
-def _styles(document: Any) -> dict[str, StyleInfo]:
+def _default_styles_part() -> Any:
+    """The styles python-docx gives a document without a styles part (Word's defaults:
+    "Heading 1" and the rest), so such a document keeps its headings."""
+    import importlib.util
+
+    from lxml import etree
+
+    spec = importlib.util.find_spec("docx")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(folder) / "templates" / "default-styles.xml"
+        if candidate.is_file():
+            return etree.fromstring(candidate.read_bytes(), _parser())
+    return None
+
+
+def _styles(root: Any) -> dict[str, StyleInfo]:
     out: dict[str, StyleInfo] = {}
-    try:
-        root = document.styles.element
-    except Exception:  # noqa: BLE001 - a document without a styles part
+    if root is None:
         return out
     for style in root.iter(q("style")):
         sid = style.get(q("styleId"))
@@ -629,10 +827,8 @@ def _styles(document: Any) -> dict[str, StyleInfo]:
     return out
 
 
-def _default_styles(document: Any) -> list[tuple[str, bool]]:
-    try:
-        root = document.styles.element
-    except Exception:  # noqa: BLE001
+def _default_styles(root: Any) -> list[tuple[str, bool]]:
+    if root is None:
         return []
     return [
         (s.get(q("styleId")) or "", s.get(q("default")) in ("1", "true"))
@@ -641,11 +837,9 @@ def _default_styles(document: Any) -> list[tuple[str, bool]]:
     ]
 
 
-def _numbering_formats(document: Any) -> dict[tuple[str, str], str]:
+def _numbering_formats(root: Any) -> dict[tuple[str, str], str]:
     """{(numId, level): numFmt} from the numbering part ("bullet", "decimal", ...)."""
-    try:
-        root = document.part.numbering_part.element
-    except Exception:  # noqa: BLE001 - no numbering part
+    if root is None:
         return {}
     abstract: dict[str, dict[str, str]] = {}
     for absn in root.iter(q("abstractNum")):
