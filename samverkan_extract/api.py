@@ -1,16 +1,23 @@
-"""The Python API: ``extract`` one file into its record, ``extract_many`` into a ``Corpus``."""
+"""The Python API: ``extract`` one file into its record, ``extract_many`` into a ``Corpus``.
+
+Imports are made where they are needed, so that ``import samverkan_extract.api`` (and a
+command that only lists files) does not load spaCy or pandas.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from samverkan_extract.batch import run_batch
-from samverkan_extract.corpus import Corpus
-from samverkan_extract.extractors import extract_agreement
 from samverkan_extract.limits import DEFAULT_LIMITS, Limits
-from samverkan_extract.readers import SUPPORTED_SUFFIXES, read_document
-from samverkan_extract.schema import Agreement, ErrorRecord
+
+if TYPE_CHECKING:
+    from samverkan_extract.corpus import Corpus
+    from samverkan_extract.schema import Agreement
+
+ProgressCallback = Callable[[int, int, Path], None]
 
 
 def extract(path: str | Path, limits: Limits | None = None) -> Agreement:
@@ -19,6 +26,9 @@ def extract(path: str | Path, limits: Limits | None = None) -> Agreement:
     Raises ``InputError`` (naming the file and the problem) for input it cannot read;
     ``limits`` bounds its size (the time limit is the batch's).
     """
+    from samverkan_extract.extractors import extract_agreement
+    from samverkan_extract.readers import read_document
+
     return extract_agreement(read_document(path, limits))
 
 
@@ -26,30 +36,78 @@ def extract_many(
     paths: Iterable[str | Path],
     jobs: int | None = None,
     limits: Limits | None = None,
-    progress: Callable[[int, int, Path], None] | None = None,
+    progress: ProgressCallback | bool | None = None,
+    executor: Executor | None = None,
 ) -> Corpus:
     """Extract files and folders in parallel (``jobs`` processes, default all cores).
 
     Files that cannot be read do not stop the batch: they are in ``corpus.errors``.
+    ``progress=True`` shows a bar (``tqdm.auto``: a widget in Jupyter, text elsewhere;
+    without tqdm, a line on stderr); a callable gets ``(done, total, path)`` per file.
+    ``executor`` runs the files on any ``concurrent.futures.Executor`` instead, such as a
+    Dask cluster's ``client.get_executor()``, with the same error records and limits.
     """
+    from samverkan_extract.batch import run_batch
+    from samverkan_extract.corpus import Corpus
+    from samverkan_extract.schema import ErrorRecord
+
     agreements: list[Agreement] = []
     errors: list[ErrorRecord] = []
     files = expand_paths(paths)
-    for result in run_batch(files, jobs=jobs, limits=limits or DEFAULT_LIMITS, progress=progress):
-        if isinstance(result, ErrorRecord):
-            errors.append(result)
-        else:
-            agreements.append(result)
+    callback, finish = _progress(progress, len(files))
+    try:
+        for result in run_batch(
+            files,
+            jobs=jobs,
+            limits=limits or DEFAULT_LIMITS,
+            progress=callback,
+            executor=executor,
+        ):
+            if isinstance(result, ErrorRecord):
+                errors.append(result)
+            else:
+                agreements.append(result)
+    finally:
+        finish()
     return Corpus(agreements, errors)
+
+
+def _progress(
+    progress: ProgressCallback | bool | None, total: int
+) -> tuple[ProgressCallback | None, Callable[[], None]]:
+    """The callback ``run_batch`` gets for ``progress``, and what closes it."""
+    if progress is None or progress is False:
+        return None, lambda: None
+    if progress is not True:
+        return progress, lambda: None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        from samverkan_extract.batch import Progress
+
+        return Progress(enabled=True), lambda: None
+    bar = tqdm(total=total, desc="extracting", unit="file")
+
+    def update(done: int, total: int, path: Path) -> None:
+        bar.update(done - bar.n)
+
+    return update, bar.close
 
 
 def normalised_text(path: str | Path, limits: Limits | None = None) -> str:
     """The text that evidence offsets point into."""
+    from samverkan_extract.readers import read_document
+
     return read_document(path, limits).text
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the supported files inside directories, in a stable order."""
+    """Files as given, and the supported files inside directories, in a stable order.
+
+    Inside a folder, a named pipe, socket or device with a supported name is listed too
+    (it gives an error record naming what it is, never a hang); hidden files are not."""
+    from samverkan_extract.readers import SUPPORTED_SUFFIXES
+
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -58,7 +116,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
                 for f in p.rglob("*")
                 if f.suffix.lower() in SUPPORTED_SUFFIXES
                 and not f.name.startswith(".")
-                and (f.is_file() or not f.exists())
+                and not f.is_dir()
             )
         else:
             out.append(p)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from samverkan_extract.compare_cli import add_arguments as add_compare_arguments
 from samverkan_extract.errors import InputError, SamverkanError
 from samverkan_extract.limits import Limits
-from samverkan_extract.output import atomic_write_text
+from samverkan_extract.output import atomic_write_text, is_one_of
 from samverkan_extract.version import __version__
 
 if TYPE_CHECKING:
@@ -68,6 +68,12 @@ def _add_batch_options(p: argparse.ArgumentParser) -> None:
         default=Limits.max_chars,
         help="most characters of text analysed per file (default: %(default)s)",
     )
+    p.add_argument(
+        "--max-memory-mb",
+        type=float,
+        default=Limits.max_memory_mb,
+        help="memory a worker may use for one file, in MB; 0: no limit (default: %(default)s)",
+    )
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -78,6 +84,7 @@ def _limits(args: argparse.Namespace) -> Limits:
         max_text_mb=args.max_text_mb,
         max_unpacked_mb=args.max_unpacked_mb,
         max_chars=args.max_chars,
+        max_memory_mb=args.max_memory_mb,
     )
 
 
@@ -88,7 +95,7 @@ def _report_folders(paths: Sequence[Path]) -> None:
     for folder in paths:
         if not folder.is_dir():
             continue
-        files = [f for f in folder.rglob("*") if f.is_file() and not f.name.startswith(".")]
+        files = [f for f in folder.rglob("*") if not f.is_dir() and not f.name.startswith(".")]
         skipped = [f for f in files if f.suffix.lower() not in SUPPORTED_SUFFIXES]
         if len(skipped) == len(files):
             print(f"warning: {folder}: no .pdf, .docx, .txt or .md files", file=sys.stderr)
@@ -162,33 +169,37 @@ def _extract_all(args: argparse.Namespace, label: str) -> tuple[list[Agreement],
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from samverkan_extract.api import expand_paths
-    from samverkan_extract.batch import Progress, run_batch
+    from samverkan_extract.batch import Progress, run_batch, write_records
     from samverkan_extract.schema import ErrorRecord
 
     _report_folders(args.paths)
     paths = expand_paths(args.paths)
+    if args.output and is_one_of(args.output, paths):
+        print(f"error: {args.output}: the output would overwrite an input", file=sys.stderr)
+        return 2
     progress = Progress(enabled=False if args.quiet else None)
-    results: list[Agreement | ErrorRecord] = []
-    for result in run_batch(paths, jobs=args.jobs, limits=_limits(args), progress=progress):
-        if isinstance(result, ErrorRecord):
-            print(f"error: {result.error.path}: {result.error.message}", file=sys.stderr)
-        results.append(result)
-    failed = sum(isinstance(r, ErrorRecord) for r in results)
-    if args.format == "csv":
-        text = _agreements_csv(results)
-    elif args.format == "jsonl":
-        text = "".join(
-            json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n" for r in results
+    results = run_batch(paths, jobs=args.jobs, limits=_limits(args), progress=progress)
+
+    def report(result: ErrorRecord) -> None:
+        print(f"error: {result.error.path}: {result.error.message}", file=sys.stderr)
+
+    if args.format != "csv":  # streamed: written as they come, in input order
+        single = len(args.paths) == 1 and not args.paths[0].is_dir()
+        count, failed = write_records(
+            results, args.format, args.output, single=single, on_error=report
         )
-    else:
-        records = [r.model_dump(mode="json") for r in results]
-        single = len(args.paths) == 1 and args.paths[0].is_file() and len(records) == 1
-        text = json.dumps(records[0] if single else records, ensure_ascii=False, indent=2) + "\n"
+        return 1 if failed or not count else 0
+    collected: list[Agreement | ErrorRecord] = []
+    for result in results:
+        if isinstance(result, ErrorRecord):
+            report(result)
+        collected.append(result)
+    text = _agreements_csv(collected)
     if args.output:
         atomic_write_text(args.output, text)
     else:
         sys.stdout.write(text)
-    return 1 if failed or not results else 0
+    return 1 if any(isinstance(r, ErrorRecord) for r in collected) or not collected else 0
 
 
 def _agreements_csv(results: list[Agreement | ErrorRecord]) -> str:

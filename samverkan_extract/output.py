@@ -1,4 +1,5 @@
-"""Writing output files atomically: a temporary file, then a rename, so an interrupted
+"""What every output needs: file names as text any output can carry (``path_text``),
+and output files written atomically: a temporary file, then a rename, so an interrupted
 run leaves the previous file or none, never half of one.
 
 The file gets the permissions an ordinary ``open(path, "w")`` would give it: the mode of
@@ -10,13 +11,65 @@ naming the file and the reason, never a traceback.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from samverkan_extract.errors import OutputError
+
+# --- File names as text ------------------------------------------------------------------
+
+# Characters a file name may hold that no output should carry raw: C0 and C1 controls.
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def path_text(path: str | os.PathLike[str]) -> tuple[str, bool]:
+    """A path as text every output can carry, and whether it had to be escaped.
+
+    A name that is valid UTF-8 without control characters is returned as it is. Any
+    other (a Latin-1 name from a Windows zip, a name with an escape character) is
+    escaped losslessly: each byte that is not UTF-8 as ``\\xNN``, each control
+    character as ``\\uNNNN`` and each backslash doubled, so the bytes can be recovered.
+    """
+    raw = os.fsencode(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if not _NAME_CONTROL.search(text):
+            return text, False
+    escaped = raw.replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
+    return _NAME_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped), True
+
+
+PATH_WARNING = (
+    "the file name is not valid UTF-8 or holds control characters: source.path shows "
+    "those bytes as \\xNN (and control characters as \\uNNNN) escapes"
+)
+
+
+# --- Atomic files -------------------------------------------------------------------------
+
+
+def is_one_of(target: Path, paths: Iterable[Path]) -> bool:
+    """Whether writing ``target`` would replace one of ``paths`` (the same file, by any
+    name): an output must never overwrite an input."""
+    try:
+        st = target.stat()
+    except OSError:
+        return False
+    for path in paths:
+        try:
+            other = path.stat()
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            return True
+    return False
 
 
 def _reason(exc: OSError) -> str:

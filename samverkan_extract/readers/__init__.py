@@ -21,14 +21,8 @@ import regex
 from samverkan_extract.document import Document
 from samverkan_extract.errors import InputError, UnsupportedFormatError
 from samverkan_extract.limits import DEFAULT_LIMITS, Limits
-from samverkan_extract.readers.common import (
-    PATH_WARNING,
-    Reader,
-    controls_warning,
-    file_kind,
-    mb,
-    path_text,
-)
+from samverkan_extract.output import PATH_WARNING, path_text
+from samverkan_extract.readers.common import Reader, controls_warning, file_kind, mb
 from samverkan_extract.readers.docx import DOCX_READER
 from samverkan_extract.readers.pdf import PDF_READER
 from samverkan_extract.readers.text import MARKDOWN_READER, TEXT_READER

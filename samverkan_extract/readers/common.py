@@ -105,38 +105,6 @@ def read_snapshot(path: Path, max_bytes: int, too_big: Callable[[int], NoReturn]
         os.close(fd)
 
 
-# --- File names ---------------------------------------------------------------------------
-
-# Characters a file name may hold that no output should carry raw: C0 and C1 controls.
-_NAME_CONTROL = regex.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def path_text(path: str | os.PathLike[str]) -> tuple[str, bool]:
-    """A path as text every output can carry, and whether it had to be escaped.
-
-    A name that is valid UTF-8 without control characters is returned as it is. Any
-    other (a Latin-1 name from a Windows zip, a name with an escape character) is
-    escaped losslessly: each byte that is not UTF-8 as ``\\xNN``, each control
-    character as ``\\uNNNN`` and each backslash doubled, so the bytes can be recovered.
-    """
-    raw = os.fsencode(path)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if not _NAME_CONTROL.search(text):
-            return text, False
-    escaped = raw.replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
-    return _NAME_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped), True
-
-
-PATH_WARNING = (
-    "the file name is not valid UTF-8 or holds control characters: source.path shows "
-    "those bytes as \\xNN (and control characters as \\uNNNN) escapes"
-)
-
-
 # --- Control characters in text -----------------------------------------------------------
 
 # Breaks written as control characters: vertical tab (Word's line break when text is
