@@ -53,6 +53,11 @@ KILL_GRACE_S = 3.0
 REORDER_PER_JOB = 8
 # Tasks in flight on an executor the caller passes, at most.
 EXECUTOR_WINDOW = 64
+# A worker is stopped by its parent when its resident memory passes this share of
+# --max-memory-mb, before it reaches its allocation limit (which keeps it under the limit
+# itself): a process allocating at its limit can crawl for minutes, each failed
+# allocation retried by the C allocator, and libraries misreport what failed.
+WATCH_SHARE = 0.8
 
 
 # --- One file -------------------------------------------------------------------------
@@ -158,8 +163,7 @@ def _timeout(path: Path | str, limits: Limits) -> ErrorRecord:
 def _memory_message(limits: Limits) -> str:
     if limits.max_memory_mb > 0 and _memory_limit_supported():
         return (
-            f"ran out of memory: over the limit of {limits.max_memory_mb:,.0f} MB per file "
-            "(--max-memory-mb)"
+            f"ran out of memory: over the limit of {limits.max_memory_mb:,.0f} MB (--max-memory-mb)"
         )
     return "ran out of memory reading the file"
 
@@ -171,8 +175,34 @@ def _memory_limit_supported() -> bool:
     return sys.platform.startswith("linux") or sys.platform == "darwin"
 
 
-def _address_space() -> int:
-    """This process's address space in bytes (0 where it cannot be read)."""
+def _resident(pid: int | str = "self") -> int:
+    """A process's resident memory in bytes (0 where it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _status_bytes(field: str) -> int:
+    """A size from ``/proc/self/status`` in bytes ("VmData", "RssAnon", "VmHWM"); 0 where
+    there is none."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _data_size() -> int:
+    """This process's private writable memory in bytes (heap and anonymous mappings:
+    what ``RLIMIT_DATA`` counts), or its address space where that cannot be read."""
+    data = _status_bytes("VmData")
+    if data:
+        return data
     try:
         with open("/proc/self/statm", encoding="ascii") as fh:
             return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
@@ -180,31 +210,36 @@ def _address_space() -> int:
         return 0
 
 
-@contextmanager
-def memory_limit(max_memory_mb: float) -> Iterator[None]:
-    """Let this process grow by at most ``max_memory_mb`` of address space while in the
-    block (``RLIMIT_AS``): an allocation past it raises ``MemoryError``, which the batch
-    turns into the file's error record. The previous limit comes back afterwards."""
-    if max_memory_mb <= 0 or not _memory_limit_supported():
-        yield
-        return
+def _limit_memory(grow_mb: float) -> Callable[[], None]:
+    """Let this process allocate at most ``grow_mb`` more memory: ``RLIMIT_DATA`` on
+    Linux (heap and anonymous mappings, not the libraries' code), ``RLIMIT_AS``
+    elsewhere. An allocation past it raises ``MemoryError``. Returns what undoes it."""
+    if grow_mb <= 0 or not _memory_limit_supported():
+        return lambda: None
     import resource
 
-    old = resource.getrlimit(resource.RLIMIT_AS)
-    soft = _address_space() + int(max_memory_mb * 2**20)
-    if old[1] != resource.RLIM_INFINITY:
-        soft = min(soft, old[1])
-    if old[0] != resource.RLIM_INFINITY:
-        soft = min(soft, old[0])
+    kind = resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
+    old = resource.getrlimit(kind)
+    soft = _data_size() + int(grow_mb * 2**20)
+    for bound in old:
+        if bound != resource.RLIM_INFINITY:
+            soft = min(soft, bound)
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, old[1]))
+        resource.setrlimit(kind, (soft, old[1]))
     except (ValueError, OSError):
-        yield
-        return
+        return lambda: None
+    return lambda: resource.setrlimit(kind, old)
+
+
+@contextmanager
+def memory_limit(grow_mb: float) -> Iterator[None]:
+    """``_limit_memory`` for the block: the batch turns a ``MemoryError`` in it into the
+    file's error record; the previous limit comes back afterwards."""
+    undo = _limit_memory(grow_mb)
     try:
         yield
     finally:
-        resource.setrlimit(resource.RLIMIT_AS, old)
+        undo()
 
 
 # --- Signals --------------------------------------------------------------------------
@@ -264,10 +299,41 @@ def run_batch(
 
 
 def _in_process(paths: list[Path], limits: Limits) -> Iterator[Result]:
+    _warm_up()
     for path in paths:
+        start = _reset_peak()
         with memory_limit(limits.max_memory_mb):
             result = extract_one(path, limits)
-        yield result
+        yield _blame_memory(result, path, limits, start + limits.max_memory_mb * 2**20)
+
+
+def _reset_peak() -> int:
+    """Start counting this process's peak resident memory afresh (Linux: clear_refs);
+    returns what it holds now."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+    return _resident()
+
+
+def _peak_resident() -> int:
+    return _status_bytes("VmHWM")
+
+
+def _blame_memory(result: Result, path: Path, limits: Limits, ceiling: float) -> Result:
+    """A file that failed when its process had reached its memory limit ran out of
+    memory, whatever the library said (near the limit, ``regex`` reports "invalid RE
+    code" and libxml2 a syntax error)."""
+    if (
+        limits.max_memory_mb > 0
+        and isinstance(result, ErrorRecord)
+        and result.error.type not in ("Timeout", "MemoryError")
+        and _peak_resident() > ceiling - 0.25 * limits.max_memory_mb * 2**20
+    ):
+        return _error(path, "MemoryError", _memory_message(limits))
+    return result
 
 
 def _on_executor(executor: Executor, paths: list[Path], limits: Limits) -> Iterator[Result]:
@@ -315,6 +381,8 @@ class _Worker:
     ready: bool = False
     task: tuple[int, Path] | None = None
     started: float = 0.0
+    baseline: int = 0  # resident bytes when it was ready, before any file
+    peak: int = 0  # the most resident bytes seen while it read its current file
 
 
 @dataclass
@@ -352,7 +420,7 @@ class _Pool:
         return [w for w in self.workers if w.ready and w.task is None]
 
     def give(self, worker: _Worker, index: int, path: Path) -> None:
-        worker.task, worker.started = (index, path), time.monotonic()
+        worker.task, worker.started, worker.peak = (index, path), time.monotonic(), 0
         try:
             worker.conn.send((index, path))
         except OSError:
@@ -366,36 +434,63 @@ class _Pool:
         handles += [w.process.sentinel for w in self.workers]
         ready = set(multiprocessing.connection.wait(handles, timeout))
         for worker in list(self.workers):
-            if worker.conn in ready:
-                try:
-                    message = worker.conn.recv()
-                except (EOFError, OSError):
-                    message = None
-                if message is not None and self._message(worker, message, out):
-                    continue
+            ended = worker.process.sentinel in ready or not worker.process.is_alive()
+            if worker.conn in ready or ended:
+                # every message it sent, also when it has ended since: a worker that sent
+                # its last result and left is no crash
+                ended = not self._drain(worker, out) or ended
+            if ended and worker in self.workers:
                 worker.process.join(1.0)
-                ready.add(worker.process.sentinel)
-            if worker.process.sentinel in ready or not worker.process.is_alive():
                 self._died(worker, out)
-        if self.limits.seconds_per_file > 0:
-            deadline = self.limits.seconds_per_file + KILL_GRACE_S
-            now = time.monotonic()
-            for worker in list(self.workers):
-                if worker.task is not None and now - worker.started > deadline:
-                    index, path = worker.task
-                    out.append((index, _timeout(path, self.limits)))
-                    worker.task = None
-                    self.retire(worker, kill=True)
-                    if self.broken is None:
-                        self.spawn()
+        self._overruns(out)
         return out
+
+    def _overruns(self, out: list[tuple[int, Result]]) -> None:
+        """Kill the workers past their file's time limit (where it could not reach them)
+        or over its memory limit (where an allocation failure did not stop them)."""
+        limits = self.limits
+        deadline = limits.seconds_per_file + KILL_GRACE_S
+        budget = WATCH_SHARE * limits.max_memory_mb * 2**20
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.task is None:
+                continue
+            index, path = worker.task
+            worker.peak = max(worker.peak, _resident(worker.process.pid))
+            if limits.seconds_per_file > 0 and now - worker.started > deadline:
+                result = _timeout(path, limits)
+            elif budget > 0 and worker.peak > budget:
+                result = _error(path, "MemoryError", _memory_message(limits))
+            else:
+                continue
+            out.append((index, result))
+            worker.task = None
+            self.retire(worker, kill=True)
+            if self.broken is None:
+                self.spawn()
+
+    def _drain(self, worker: _Worker, out: list[tuple[int, Result]]) -> bool:
+        """Handle the messages waiting from a worker; False when it is gone."""
+        try:
+            while worker in self.workers and worker.conn.poll(0):
+                if not self._message(worker, worker.conn.recv(), out):
+                    return False
+        except (EOFError, OSError):
+            return False
+        return True
 
     def _message(self, worker: _Worker, message: Any, out: list[tuple[int, Result]]) -> bool:
         """Handle one message from a worker; False when the worker is gone."""
         kind = message[0]
         if kind == "ready":
-            worker.ready = True
+            worker.ready, worker.baseline = True, int(message[1])
             self.start_failures = 0
+            budget = self.limits.max_memory_mb * 2**20
+            if budget > 0 and worker.baseline > 0.8 * budget:
+                self.broken = (
+                    f"the memory limit of {self.limits.max_memory_mb:,.0f} MB (--max-memory-mb) "
+                    f"leaves no room: a worker holds {worker.baseline / 2**20:,.0f} MB idle"
+                )
             return True
         if kind == "failed":  # it could not start (imports, or no memory to import in)
             self.broken = str(message[1])
@@ -415,7 +510,11 @@ class _Pool:
             return
         if worker.task is not None:
             index, path = worker.task
-            out.append((index, _crashed(path, worker.process.exitcode, self.limits)))
+            budget = WATCH_SHARE * self.limits.max_memory_mb * 2**20
+            if budget > 0 and worker.peak > 0.9 * budget:  # died near its memory limit
+                out.append((index, _error(path, "MemoryError", _memory_message(self.limits))))
+            else:
+                out.append((index, _crashed(path, worker.process.exitcode, self.limits)))
         elif not worker.ready:
             self.start_failures += 1
         self.retire(worker)
@@ -491,7 +590,7 @@ def _on_pool(paths: list[Path], jobs: int, limits: Limits) -> Iterator[Result]:
                 yield held.pop(emitted)
                 emitted += 1
                 continue
-            for index, result in pool.wait(0.5):
+            for index, result in pool.wait(0.2):
                 held[index] = result
             if pool.broken is not None:
                 for worker in list(pool.workers):
@@ -505,32 +604,84 @@ def _on_pool(paths: list[Path], jobs: int, limits: Limits) -> Iterator[Result]:
 def _worker_main(conn: multiprocessing.connection.Connection, limits: Limits, parent: int) -> None:
     """A worker: dies with its parent, then reads files one at a time until told to stop."""
     _die_with_parent(parent)
+    _fail_fast_when_out_of_memory()
+    _silence()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        with memory_limit(limits.max_memory_mb):
-            _serve(conn, limits)
+        _serve(conn, limits)
     except BaseException:  # noqa: BLE001 - the parent reports the file; no traceback here
         os._exit(70)
 
 
+def _fail_fast_when_out_of_memory() -> None:
+    """At its memory limit a process with several threads crawls: glibc tries to open a
+    new malloc arena on every failed allocation. A worker keeps one arena, and numerical
+    libraries imported later start no thread pools of their own (a worker reads one file
+    on one core anyway)."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            m_arena_max = -8
+            ctypes.CDLL(None).mallopt(m_arena_max, 1)
+        except (OSError, AttributeError):
+            pass
+
+
+def _silence() -> None:
+    """A worker reports through its pipe only: what a library prints would land in the
+    middle of the JSON on standard output, and a crash's dump on the user's terminal,
+    where the file's error record already says what went wrong."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+    sys.unraisablehook = lambda unraisable: None
+
+
+def _warm_up() -> None:
+    """Import the extractors and build the spaCy pipeline: what every file needs once."""
+    from samverkan_extract.extractors import extract_agreement  # noqa: F401
+    from samverkan_extract.nlp import get_nlp
+
+    get_nlp()
+
+
 def _serve(conn: multiprocessing.connection.Connection, limits: Limits) -> None:
     try:
-        from samverkan_extract.extractors import extract_agreement  # noqa: F401
-        from samverkan_extract.nlp import get_nlp
-
-        get_nlp()
+        _warm_up()
     except BaseException as exc:  # noqa: BLE001 - told to the parent, which reports it
-        reason = "no memory to start in" if isinstance(exc, MemoryError) else repr(exc)
-        conn.send(("failed", f"the worker process cannot start: {reason}"[:300]))
+        conn.send(("failed", f"the worker process cannot start: {exc!r}"[:300]))
         return
-    conn.send(("ready",))
+    idle = _resident()
+    conn.send(("ready", idle))
+    # A file may allocate what the limit leaves above the idle worker, less the memory
+    # the worker has reserved but not yet touched (it becomes resident without a new
+    # allocation), so that its resident memory cannot pass the limit; the parent stops
+    # a worker whose resident memory nears the limit before it gets there.
+    untouched = max(0, _status_bytes("VmData") - _status_bytes("RssAnon"))
+    grow = (limits.max_memory_mb * 2**20 - idle - untouched) / 2**20
+    if limits.max_memory_mb > 0:
+        _limit_memory(max(grow, 1.0))  # for the rest of its life: it ends after running out
+    _serve_files(conn, limits)
+
+
+def _serve_files(conn: multiprocessing.connection.Connection, limits: Limits) -> None:
     while True:
         task = conn.recv()
         if task is None:
             return
         index, path = task
-        result = extract_one(path, limits)
+        _reset_peak()
+        result = _blame_memory(
+            extract_one(path, limits), path, limits, limits.max_memory_mb * 2**20
+        )
         retiring = isinstance(result, ErrorRecord) and result.error.type in (
             "Timeout",
             "MemoryError",
@@ -542,23 +693,26 @@ def _serve(conn: multiprocessing.connection.Connection, limits: Limits) -> None:
         except Exception as exc:  # noqa: BLE001 - a result that cannot be sent
             conn.send(("done", index, _error(path, type(exc).__name__, str(exc)), retiring))
         if retiring:
-            return
+            os._exit(0)  # at once: after running out of memory, even exiting may fail
 
 
 def _die_with_parent(parent: int) -> None:
     """Make this process die when its parent does: the Linux parent-death signal, and a
     watchdog thread where there is none (or the parent was already gone)."""
+    armed = False
     if sys.platform.startswith("linux"):
         try:
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)
             pr_set_pdeathsig = 1
-            libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+            armed = libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0
         except (OSError, AttributeError):
             pass
     if os.getppid() != parent:
         os._exit(0)
+    if armed:
+        return  # no thread: a process with one thread fails fast at its memory limit
 
     def watch() -> None:
         while True:

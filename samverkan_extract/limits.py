@@ -22,9 +22,12 @@ class Limits:
     # (whose size is mostly images): an agreement is some tens of KB of text.
     max_text_mb: float = 2.0
     max_chars: int = 1_000_000
-    # The address space one worker process may take (RLIMIT_AS), so that a hostile file
-    # costs one error record, not the machine: 1,500 MB per worker leaves room for two
-    # workers and the rest of a small machine. 0 switches the guard off.
+    # The memory a worker process may hold while it reads a file (resident, the ~110 MB
+    # it holds idle included), so that a hostile file costs one error record, not the
+    # machine: 1,500 MB per worker leaves room for two workers and the rest of a small
+    # machine. The worker cannot allocate past it, and is stopped when it passes 80 % of
+    # it. Run in the calling process (one core, one file), the process may allocate this
+    # much more per file instead. 0 switches the guard off.
     max_memory_mb: float = 1500.0
 
 

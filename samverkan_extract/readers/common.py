@@ -116,12 +116,19 @@ LINE_BREAKS = str.maketrans({"\v": "\n", "\x85": "\n", "\u2028": "\n", "\u2029":
 CONTROL_CHARS = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
+# A terminal's escape sequence (colour, cursor): dropped whole, not only its ESC.
+_ANSI_SEQUENCE = regex.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
 def drop_controls(text: str) -> tuple[str, int]:
-    """``text`` with line-break controls as line feeds and other controls dropped; and
-    how many were dropped."""
+    """``text`` with line-break controls as line feeds and other controls dropped (a
+    terminal escape sequence whole); and how many were dropped."""
     text = text.translate(LINE_BREAKS)
+    text, sequences = _ANSI_SEQUENCE.subn("", text)
     dropped = len(CONTROL_CHARS.findall(text))
-    return (CONTROL_CHARS.sub("", text), dropped) if dropped else (text, 0)
+    if dropped:
+        text = CONTROL_CHARS.sub("", text)
+    return text, dropped + sequences
 
 
 def controls_warning(count: int) -> str:

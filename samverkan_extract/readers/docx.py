@@ -127,6 +127,13 @@ def check_docx_bytes(path: Path, data: bytes, max_unpacked_mb: float) -> zipfile
     return archive
 
 
+def _out_of_memory(exc: BaseException) -> bool:
+    """libxml2 reports a failed allocation as a syntax error (XML_ERR_NO_MEMORY)."""
+    if "memory allocation failed" in str(exc).lower():
+        return True
+    return type(exc).__module__.startswith("lxml") and getattr(exc, "code", None) == 2
+
+
 def _reason(exc: BaseException) -> str:
     message = str(exc).splitlines()[0].strip() if str(exc).strip() else ""
     return f"{type(exc).__name__}: {message}"[:200] if message else type(exc).__name__
@@ -294,9 +301,11 @@ def over_limit(path: Path, max_chars: int) -> InputError:
 def open_package(path: Path, archive: zipfile.ZipFile) -> Package:
     try:
         return Package(path, archive)
-    except InputError:
+    except (InputError, MemoryError):  # out of memory is the batch's to report
         raise
     except Exception as exc:  # noqa: BLE001 - lxml, zipfile and friends
+        if _out_of_memory(exc):
+            raise MemoryError from None
         raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
 
 
@@ -318,9 +327,11 @@ def read_docx(path: Path, limits: Limits) -> Document:
         reader = DocxReader(package)
         body = reader.body(limits.max_chars)
         headers, footers = reader.headers_and_footers()
-    except InputError:
+    except (InputError, MemoryError):  # out of memory is the batch's to report
         raise
     except Exception as exc:  # noqa: BLE001 - a malformed part deep inside the file
+        if _out_of_memory(exc):
+            raise MemoryError from None
         raise InputError(path, f"not a readable .docx ({_reason(exc)})") from None
     builder.warnings.extend(package.warnings)
     if reader.controls:

@@ -326,35 +326,34 @@ def drop_boilerplate(lines: list[str]) -> tuple[list[str], int]:
             paras.append(range(start, i))
             start = None
 
-    def chrome(para: range) -> bool:
+    def chrome(k: int) -> bool:
+        para = paras[k]
+        if len(para) == 1 and bp.link_list_headings.fullmatch(plain[para[0]]):
+            return True  # a heading over a list of links, marked up as a heading
         return all(nav[i] or _is_short(lines[i], plain[i], bp.short_words) for i in para)
 
-    def link_list(k: int) -> bool:
-        """A link-list heading over two or more short lines (under it, or in the next
-        paragraph when a blank line follows the heading)."""
+    def link_list(k: int) -> list[int]:
+        """The paragraphs of a list of links that opens at paragraph ``k``: its heading
+        over two or more short lines (under it, or in the next paragraph)."""
         para = paras[k]
         if not bp.link_list_headings.fullmatch(plain[para[0]]):
-            return False
-        if len(para) >= 3:
-            return True
-        nxt = paras[k + 1] if k + 1 < len(paras) else None
-        return len(para) == 1 and nxt is not None and len(nxt) >= 2 and chrome(nxt)
-
-    def marked(k: int) -> bool:
-        return any(nav[i] for i in paras[k]) or link_list(k)
+            return []
+        if len(para) >= 3 and chrome(k):
+            return [k]
+        nxt = k + 1
+        if len(para) == 1 and nxt < len(paras) and len(paras[nxt]) >= 2 and chrome(nxt):
+            return [k, nxt]
+        return []
 
     drop = {i for i, n in enumerate(nav) if n}
     for order in (range(len(paras)), range(len(paras) - 1, -1, -1)):
-        edge: list[int] = []
-        last = -1
         for k in order:
-            if not chrome(paras[k]):
+            if not chrome(k):
                 break
-            edge.append(k)
-            if marked(k):
-                last = len(edge)
-        for k in edge[: max(last, 0)]:
-            drop.update(paras[k])
+            if any(nav[i] for i in paras[k]):
+                drop.update(paras[k])
+            for j in link_list(k):
+                drop.update(paras[j])
     if not drop:
         return lines, 0
     return ["" if i in drop else x for i, x in enumerate(lines)], len(drop)
