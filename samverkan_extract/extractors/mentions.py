@@ -34,10 +34,23 @@ def extract_follow_up(ctx: Context) -> FollowUp | None:
     return None
 
 
+def _own_type(ctx: Context) -> str | None:
+    """The related document type the document itself is, if any (``genre.toml``)."""
+    kind = ctx.values.get("document_type")
+    if kind is None:
+        return None
+    entry = next((e for e in ctx.kb.genre["document_type"] if e["id"] == kind.value), {})
+    itself: str | None = entry.get("itself")
+    return itself
+
+
 @extractor("related_documents")
 def extract_related_documents(ctx: Context) -> list[RelatedDocument]:
     found = []
+    itself = _own_type(ctx)
     for term in ctx.kb.related_documents:
+        if term.id == itself:
+            continue  # a medborgarlöfte naming medborgarlöften speaks of itself
         m = term.pattern.search(ctx.text, 0, ctx.signature_zone_start)
         if m:
             found.append(

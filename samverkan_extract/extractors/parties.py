@@ -61,7 +61,25 @@ def extract_parties(ctx: Context) -> list[Party]:
             break
     if not parties:
         parties = _parties_from_mentions(ctx)
-    return _dedupe(parties)
+    return _with_police_area(ctx, _dedupe(parties))
+
+
+def _with_police_area(ctx: Context, parties: list[Party]) -> list[Party]:
+    """A police party named without its area ("Polisen") takes the lokalpolisområde the
+    document names elsewhere, in a signer's title too ("Chef lokalpolisområde Sydnärke"),
+    when it names exactly one; none is invented when it names none or several."""
+    if not any(p.kind == "police" and not p.police_area for p in parties):
+        return parties
+    areas = {(area, region) for _, area, region in police_area_in(ctx, ctx.text)}
+    if len({a for a, _ in areas}) != 1:
+        return parties
+    area, region = next(iter(areas))
+    return [
+        p.model_copy(update={"police_area": area, "police_region": region})
+        if p.kind == "police" and not p.police_area
+        else p
+        for p in parties
+    ]
 
 
 @extractor("municipalities")
@@ -96,6 +114,7 @@ def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
                         for s in ctx.sentences(pos, pos + len(line))
                     ]
                 pos += len(line) + 1
+    entries = [part for s, e in entries for part in _affirmed(ctx, s, e)]
     # the sentence that says who the agreement is between names them all
     for s, e in entries:
         if PARTY_SENTENCE.search(ctx.text, s, e):
@@ -113,6 +132,19 @@ def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
     if not parties and blocks:
         parties = _parties_in_prose(ctx, blocks[0].start, blocks[-1].end)
     return parties
+
+
+def _affirmed(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
+    """An entry without its sentences that say someone is *not* a party ("Hylte kommun
+    har en egen överenskommelse och är inte part i denna")."""
+    negated = ctx.kb.pattern("parties", "not_a_party")
+    if not negated.search(ctx.text, start, end):
+        return [(start, end)]
+    return [
+        (max(start, s.start_char), min(end, s.end_char))
+        for s in ctx.sentences(start, end)
+        if not negated.search(ctx.text, max(start, s.start_char), min(end, s.end_char))
+    ]
 
 
 TABLE_HEADER = regex.compile(

@@ -12,6 +12,7 @@ from samverkan_extract.document import Block, after_numbering
 from samverkan_extract.extractors.categories import categories_of
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
 from samverkan_extract.extractors.registry import extractor
+from samverkan_extract.extractors.undertakings import find_undertakings, undertaking_text
 from samverkan_extract.schema import PriorityArea
 
 PRIORITISE = regex.compile(r"(?i)priorit\w*|fokus\w*|särskilt\s+fokus|satsa\w*\s+på")
@@ -34,11 +35,32 @@ EXAMPLES = regex.compile(
 
 @extractor("priority_areas")
 def extract_priority_areas(ctx: Context) -> list[PriorityArea]:
+    kind = ctx.values.get("document_type")
+    if kind is not None and kind.value == "medborgarlofte":
+        promises = _from_promises(ctx)
+        if promises:
+            return promises
     for section in ctx.sections_about("priorities"):
         areas = _from_section(ctx, section.body_start, section.end)
         if areas:
             return areas
     return _from_prose(ctx, 0, ctx.signature_zone_start, need_verb=True)
+
+
+def _from_promises(ctx: Context) -> list[PriorityArea]:
+    """A medborgarlöfte's promises are its priority areas: each with its own text and
+    the categories its words name ("other" when they name none)."""
+    areas = []
+    for u in find_undertakings(ctx):
+        cats = categories_of(ctx, ctx.text, u.start, u.end) or ["other"]
+        areas.append(
+            PriorityArea(
+                text=undertaking_text(ctx, u),
+                categories=cats,  # type: ignore[arg-type]  # ids of data/priorities.toml, tested
+                evidence=ctx.evidence(u.start, u.end),
+            )
+        )
+    return _merge_same(areas)
 
 
 def _from_section(ctx: Context, start: int, end: int) -> list[PriorityArea]:

@@ -351,14 +351,27 @@ def _organization(text: str) -> str:
     return clean_value(regex.sub(r"^(?i:för)\s+|\s*:$", "", text.strip()))
 
 
+def _title_and_organization(title: str) -> tuple[str, str | None]:
+    """ "Kommunstyrelsens ordförande, Exby kommun": the role, then the body it is held
+    in, after the last comma (an organisation, not another role)."""
+    head, comma, tail = title.rpartition(",")
+    pats = signature_patterns()
+    if comma and head.strip() and pats["org"].search(tail) and not pats["role"].search(tail):
+        return clean_value(head), clean_value(tail)
+    return title, None
+
+
 def _signatory(ctx: Context, p: Person) -> Signatory:
     name = clean_value(PARTY_LETTERS.sub("", p.name.text))
     title = clean_value(" ".join(t.text for t in p.titles)) if p.titles else None
+    organization = _organization(p.org.text) if p.org else None
+    if title and organization is None:
+        title, organization = _title_and_organization(title)
     end = max(p.last.end, p.name.end)
     return Signatory(
         name=name,
         title=title,
-        organization=_organization(p.org.text) if p.org else None,
+        organization=organization,
         signed_date=p.date,
         signed_place=p.place,
         evidence=ctx.evidence(p.name.start, end if end > p.name.start else p.name.end),
