@@ -25,7 +25,7 @@ PERIOD_WORDS = regex.compile(
     r"\båren\b|börjar|träder\s+i\s+kraft|sträcker\s+sig|omfattar\s+åren|avser\s+åren"
 )
 CONNECTOR = regex.compile(
-    r"(?i)^\s*(?:,\s*)?(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|till|fram\s+till|[-–—]|"
+    r"(?i)^\s*(?:,\s*)?(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|till|fram\s+till|[-–—]{1,2}|"
     r"och\s+(?:löper\s+ut|upphör\s+att\s+gälla|upphör|gäller\s+t\.?\s?o\.?\s?m\.?)|och\s+"
     r"(?:gäller\s+|löper\s+)?(?:fram\s+)?till(?:\s+och\s+med)?|samt\s+till|intill|through)\s*"
     r":?\s*(?:den\s+)?$"
@@ -211,7 +211,7 @@ def _year_range(ctx: Context, start: int, end: int) -> Period | None:
 
 
 def _period(ctx: Context, a: DateMatch, b: DateMatch, start: int, end: int) -> Period:
-    precision: Precision = "day" if a.precision == b.precision == "day" else "month"
+    precision: Precision = "day" if {a.precision, b.precision} <= {"day", "week"} else "month"
     return Period(
         start=a.first_day.isoformat(),
         end=b.last_day.isoformat(),

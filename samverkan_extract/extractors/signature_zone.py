@@ -84,7 +84,18 @@ def _signature_like(document: Document, block: Block) -> bool:
             or (bool(find_dates(text)) and len(text.split()) <= 8)
         )
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    return len(lines) <= MAX_LINES and all(_short_line(ln) for ln in lines)
+    return (
+        len(lines) <= MAX_LINES
+        and all(_short_line(ln) for ln in lines)
+        and not any(_sentence(ln) for ln in lines)
+    )
+
+
+def _sentence(line: str) -> bool:
+    """A short line that is a sentence ("Styrgruppen följer upp överenskommelsen en gång
+    per år."): prose, not a signature block's line."""
+    words = line.split()
+    return len(words) >= 5 and line.rstrip().endswith(".") and not find_dates(line)
 
 
 def _short_line(line: str) -> bool:
