@@ -91,8 +91,16 @@ def _strip_labels(lines: list[Line]) -> list[Line]:
     return out
 
 
+# A title that runs on into the next person's name: "kommunstyrelsens ordförande Per Holm".
+NEXT_NAME = regex.compile(
+    r"^(?P<title>.*\S)\s+(?P<name>\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+){1,2})$"
+)
+
+
 def _split_commas(lines: list[Line]) -> list[Line]:
-    """ "Anna Berg, kommundirektör, X kommun": a name, then its title and organisation."""
+    """ "Anna Berg, kommundirektör, X kommun": a name, then its title and organisation.
+    Two such entries run together on one line ("Anna Berg, kommundirektör Per Holm,
+    polischef") are two: a part that ends in a person's name starts the next entry."""
     out: list[Line] = []
     for line in lines:
         parts = line.text.split(",")
@@ -100,10 +108,18 @@ def _split_commas(lines: list[Line]) -> list[Line]:
             out.append(line)
             continue
         pos = line.start
-        for part in parts:
+        for n, part in enumerate(parts):
             stripped = part.strip()
             if stripped:
                 s = pos + part.index(stripped)
+                joined = NEXT_NAME.match(stripped) if 0 < n < len(parts) - 1 else None
+                if joined and is_person_name(joined.group("name")):
+                    cut = joined.start("name")
+                    title = stripped[:cut].rstrip()
+                    out.append(
+                        Line(title, s, s + len(title), line.block, col=line.col, row=line.row)
+                    )
+                    s, stripped = s + cut, stripped[cut:]
                 out.append(
                     Line(stripped, s, s + len(stripped), line.block, col=line.col, row=line.row)
                 )

@@ -62,8 +62,13 @@ def is_person_name(line: str) -> bool:
         return False
     if pats["role"].search(line) or pats["org"].search(line):
         return False
+    # A place's name ("Östra Göinge", "Lund Malmö") is no person's; a surname may be one
+    # (Berg, Lund), a first name hardly ever.
+    places = _place_words()
     words = [w.casefold() for w in line.split()]
-    return not any(w in _place_words() for w in words)
+    if words[0] in knowledge().vocabulary["names"]["not_first"]:
+        return False
+    return words[0] not in places and not all(w in places for w in words)
 
 
 def names_person(line: str) -> bool:

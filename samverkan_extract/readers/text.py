@@ -146,6 +146,8 @@ _QUOTE = regex.compile(r"^\s*>\s?")
 _DATE_LIKE = regex.compile(r"\d{4}-\d{2}|\d{1,2}\s+\p{Ll}+\s+\d{4}")
 
 
+# A line this long was not hard-wrapped by anyone (wrapped text keeps to 60-100).
+UNWRAPPED_LINE = 160
 # What a paragraph becomes in the Document; the rest are paragraphs.
 _BLOCK_KINDS: dict[str, BlockKind] = {
     "heading": "heading",
@@ -227,7 +229,9 @@ def wrap_width(lines: list[str]) -> int | None:
     with a paragraph on each line gives a width no short line comes near."""
     lengths = sorted(len(x.strip()) for x in lines if x.strip())
     if len(lengths) < 10:
-        return None
+        # Too few lines to tell a width, unless one is longer than any wrapped text's:
+        # then nothing was wrapped, and every break is meant.
+        return lengths[-1] if lengths and lengths[-1] >= UNWRAPPED_LINE else None
     return lengths[int(0.95 * (len(lengths) - 1))]
 
 
@@ -359,8 +363,10 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
         if _TABLE_ROW.match(line):
             close()
             if not _TABLE_RULE.match(line):
-                cells = [strip_inline_markup(c) for c in line.strip().strip("|").split("|")]
-                table.append([_HTML_BREAK.sub("\n", c).strip() for c in cells])
+                cells = [_HTML_BREAK.sub("\n", c) for c in line.strip().strip("|").split("|")]
+                table.append(
+                    ["\n".join(map(strip_inline_markup, c.split("\n"))).strip() for c in cells]
+                )
             continue
         close_table()
         if not line.strip():
