@@ -23,7 +23,8 @@ AREA_MAX = 250
 LEAD = regex.compile(r"(?P<lead>[^\n–—:]{3,80}?)\s+[–—]\s+\S")
 # A sentence that points back at the areas the one before it named.
 REFERS_BACK = regex.compile(
-    r"(?i)\s*(?:dessa|de|detta|de\s+här)\s+(?:\w+\s+)?(?:områden\w*|problem\w*|frågor\w*)\b"
+    r"(?i)\s*(?:dessa|de|detta|de\s+här)\s+(?:(?:två|tre|fyra|fem|sex)\s+)?"
+    r"(?:\w+\s+)?(?:områden\w*|problem\w*|frågor\w*|ska|skall)\b"
 )
 COUNTED_OFF = regex.compile(r"(?i)\s*(?:det|den)\s+(?P<ordinal>\w+)\s+(?:\w+\s+)?är\s+")
 # What the text gives as examples of an area ("brott mot särskilt utsatta som våld i nära
@@ -70,6 +71,12 @@ def _from_section(ctx: Context, start: int, end: int) -> list[PriorityArea]:
     own_items = [b for b in blocks if b.kind in ("list_item", "table_cell") and b.end <= own_end]
     if own_items:
         return _from_items(ctx, own_items)
+    if headings and headings[0].start > start:
+        # its own text before the sub-headings says what is prioritised ("Parterna
+        # prioriterar a, b och c"); the sub-headings are then about other things
+        named = _from_prose(ctx, start, own_end, need_verb=True)
+        if named:
+            return named
     if headings:
         areas = []
         for i, h in enumerate(headings):

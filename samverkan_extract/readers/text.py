@@ -17,6 +17,7 @@ from samverkan_extract.document import (
     numbering_kind,
 )
 from samverkan_extract.errors import InputError
+from samverkan_extract.knowledge import knowledge
 from samverkan_extract.limits import Limits
 from samverkan_extract.readers.common import (
     BULLETS,
@@ -432,7 +433,14 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
         if para.kind == "list_item" and para.level == 1 and para.rows:
             raw = para.rows[0][0]
             m = _NUMBERED_HEADING.match(raw)
-            after_item = prev is not None and prev.kind == "list_item" and prev.level == 1
+            # an item of the same list before it; a list under it is deeper ("4. Prioriterade
+            # områden" over indented "1. Narkotika", "2. ...")
+            after_item = (
+                prev is not None
+                and prev.kind == "list_item"
+                and prev.level == 1
+                and prev.depth == para.depth
+            )
             if (
                 m
                 and _is_heading_line(m.group("title"))
@@ -440,7 +448,10 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
                 and not after_item
                 and _is_body(nxt)
                 and nxt is not None
-                and nxt.kind != "list_item"
+                and (
+                    nxt.kind != "list_item"
+                    or (nxt.depth > para.depth and _names_section(m.group("title")))
+                )
             ):
                 para.kind, para.lines = "heading", [raw.strip()]
                 para.level = _numbered_level(m.group("number"))
@@ -497,6 +508,11 @@ def _run_in_headings(paras: list[_Para]) -> list[_Para]:
             continue
         out.append(para)
     return out
+
+
+def _names_section(title: str) -> bool:
+    """A title that names a section agreements have ("Prioriterade områden", "Parter")."""
+    return any(t.pattern.search(title) for t in knowledge().topics if t.id != "other")
 
 
 def _numbered_level(number: str) -> int:
