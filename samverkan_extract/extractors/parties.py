@@ -22,6 +22,7 @@ from samverkan_extract.extractors.organisations import (
     police_area_in,
 )
 from samverkan_extract.extractors.registry import extractor
+from samverkan_extract.knowledge import knowledge
 from samverkan_extract.schema import Municipality, Party
 
 POLICE = regex.compile(r"(?i)polis|(?<!\w)LPO(?!\w)|lokalpolisområde")
@@ -247,8 +248,12 @@ def luhn_valid(digits: str) -> bool:
 
 
 def _parties_in_prose(ctx: Context, start: int, end: int) -> list[Party]:
-    """Parties named in running text: municipalities, police areas, Kriminalvården."""
-    return _parties_from(ctx, find_mentions(ctx, start, end, others=False), end)
+    """Parties named in running text: municipalities, police areas, Kriminalvården; not
+    in a sentence that says someone is not a party."""
+    mentions = [
+        m for s, e in _affirmed(ctx, start, end) for m in find_mentions(ctx, s, e, others=False)
+    ]
+    return _parties_from(ctx, mentions, end)
 
 
 def _parties_from(ctx: Context, mentions: list[Mention], end: int) -> list[Party]:
@@ -315,9 +320,16 @@ def _dedupe(parties: list[Party]) -> list[Party]:
     seen: set[tuple[str, str]] = set()
     out = []
     police_with_area = any(p.kind == "police" and p.police_area for p in parties)
+    districts = {a.district.casefold() for a in knowledge().police_areas}
+    local = any(
+        p.kind == "police" and p.police_area and p.police_area.casefold() not in districts
+        for p in parties
+    )
     for p in parties:
         if p.kind == "police" and not p.police_area and police_with_area:
             continue
+        if p.kind == "police" and local and (p.police_area or "").casefold() in districts:
+            continue  # "tillhör polisområde X": the lokalpolisområde is the party
         key = (p.kind, p.municipality_code or p.police_area or p.name.casefold())
         if key not in seen:
             seen.add(key)

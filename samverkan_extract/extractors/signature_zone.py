@@ -24,6 +24,13 @@ PARTY_LETTERS = regex.compile(r"\s*\((?:[A-ZÅÄÖ]{1,3}|[A-ZÅÄÖ][a-zåäö]{
 _NAME_TOKEN = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|\p{Lu}\.)"
 
 
+# Where a "Name (party), title" entry starts on a line.
+NAME_ENTRY = regex.compile(
+    r"(?:^|(?<=[\s,]))\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?[ \t]+\p{Lu}\p{Ll}+"
+    r"(?:[ \t]*\([A-ZÅÄÖ]{1,3}\))?,"
+)
+
+
 def signature_patterns() -> dict[str, regex.Pattern[str]]:
     """The signature vocabulary, compiled once per process."""
     return knowledge().derived("signature_patterns", _compile_patterns)
@@ -104,9 +111,9 @@ def _sentence(line: str) -> bool:
 
 
 def _short_line(line: str) -> bool:
-    """Short enough for a signature block; a row of k place-and-date entries may be k
-    times as long."""
-    entries = max(1, len(find_dates(line)))
+    """Short enough for a signature block; a row of k place-and-date entries, or of k
+    "Name, title" entries run together, may be k times as long."""
+    entries = max(1, len(find_dates(line)), len(NAME_ENTRY.findall(line)))
     return len(line) <= MAX_LINE * entries and len(line.split()) <= MAX_WORDS * entries
 
 

@@ -534,6 +534,8 @@ def _is_heading_line(line: str) -> bool:
         return False
     if line.endswith((",", ";")):
         return False
+    if len(words) > 1 and words[-1].casefold() in knowledge().vocabulary["layout"]["open_endings"]:
+        return False  # "... mellan Exby kommun och": the sentence goes on below
     return not (line.endswith(".") and len(words) > 8)
 
 
