@@ -42,7 +42,7 @@ def _compile_frequency(kb: Knowledge) -> regex.Pattern[str]:
     adverbs = _alternation(m["adverbs"])
     return regex.compile(
         rf"""(?ix)(?<![\w-])(?:
-        (?P<count>{_N})\s*(?:{times})\s*(?:{per})\s*(?P<unit>{units})(?!\w){_TAIL}
+        (?P<count>{_N})\s*(?:{times})\s*(?:{per})?\s*(?P<unit>{units})(?!\w){_TAIL}
       | (?P<every>{every})\s+(?P<unit2>{units})(?:e|en|ar|arna)?(?!\w){_TAIL}
       | (?P<adverb>{adverbs})(?!\w){_TAIL}
         )"""

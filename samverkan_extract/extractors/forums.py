@@ -176,15 +176,18 @@ def _names_only(ctx: Context, mention: Mention, start: int, end: int) -> bool:
 
 
 def _other_forums(ctx: Context) -> list[tuple[Forum, list[tuple[int, int]]]]:
-    """Forums the vocabulary does not know: sub-headings of a forum section with a forum
-    noun ("Återfallsforum"), names running text introduces as a forum ("Krogsamverkan
+    """Forums the vocabulary does not know: sub-headings of a forum section, or the first
+    cells of its table, with a forum noun ("Återfallsforum"), names running text introduces as a forum ("Krogsamverkan
     Lund är ett forum för ..."), and compounds with a forum noun that the text says meet
     ("Områdesgrupp Norr träffas varannan vecka")."""
     nouns = ctx.kb.pattern("other_forums", "nouns")
     out = []
     for section in ctx.sections_about("forums"):
         for block in ctx.blocks_between(section.body_start, section.end):
-            if block.kind != "heading":
+            # a sub-heading, or the first column of a table of forums (not its header)
+            if block.kind != "heading" and not (
+                block.kind == "table_cell" and not block.col and block.row
+            ):
                 continue
             text = ctx.document.block_text(block)
             if (
