@@ -76,17 +76,40 @@ def _pdf_page_texts(path: Path) -> list[str]:
         return [p.extract_text() or "" for p in pdf.pages]
 
 
-def _body_text(page_texts: list[str]) -> str:
-    """Page texts without the running header and the footer line."""
+def _body_text(page_texts: list[str], headers: tuple[list[str], list[str]] | None = None) -> str:
+    """Page texts without the page header (``headers``: its lines on the first page and
+    on the others, as ``render.page_headers`` gives them; the fixed running header when
+    not given) and the footer line."""
     out = []
-    for t in page_texts:
+    for n, t in enumerate(page_texts):
         lines = t.split("\n")
-        if lines and lines[0].strip() == render.HEADER_TEXT:
-            lines = lines[1:]
+        if headers is None:
+            if lines and lines[0].strip() == render.HEADER_TEXT:
+                lines = lines[1:]
+        else:
+            head = headers[0] if n == 0 else headers[1]
+            assert [_ws(x) for x in lines[: len(head)]] == [_ws(x) for x in head]
+            lines = lines[len(head) :]
         if lines and FOOTER_RE.match(lines[-1].strip()):
             lines = lines[:-1]
         out.append("\n".join(lines))
     return "\n".join(out)
+
+
+def _furniture_words(path: Path) -> Counter:
+    """Words of the source that the renderings print in the page header or not at all:
+    a letterhead over the title (the page header), a text dump's page numbers and each
+    copy of its running header (the renderer numbers its pages and draws its own
+    header)."""
+    text = render.load_text(path)
+    els = render.parse_file(path)
+    head = {_ws(x) for e in els if e.kind == "letterhead" for x in e.raw_lines}
+    words: Counter = Counter()
+    for line in text.split("\n"):
+        s = _ws(line)
+        if s in head or (s and render._PAGE_NO.match(s)):
+            words.update(re.findall(r"\w+", s))
+    return words
 
 
 def _ws(s: str) -> str:
@@ -109,9 +132,10 @@ def _source_words(path: Path) -> Counter:
 
 
 def _docx_expected_words(path: Path) -> Counter:
-    """Source words less the numbers of numbered list items (Word numbers them itself)."""
+    """Source words less the numbers of numbered list items (Word numbers them itself)
+    and less the page furniture."""
     numbers = Counter(str(e.number) for e in render.parse_file(path) if e.kind == "numbered")
-    return _source_words(path) - numbers
+    return _source_words(path) - numbers - _furniture_words(path)
 
 
 def _dehyphenated_words(text: str, vocabulary: Counter) -> Counter:
@@ -466,16 +490,21 @@ DATA_FILES = (
 @pytest.mark.parametrize("src", DATA_FILES, ids=[p.name for p in DATA_FILES])
 def test_data_agreements_faithful(tmp_path, src):
     """Every content word of each test agreement comes back from its PDF and DOCX."""
-    words = _source_words(src)
+    words = _source_words(src) - _furniture_words(src)
+    headers = render.page_headers(render.parse_file(src))
     pdf_path = render.render_pdf(src, tmp_path / f"{src.stem}.pdf")
     texts = _pdf_page_texts(pdf_path)
     for i, t in enumerate(texts, 1):
         assert t.strip().split("\n")[-1].strip() == f"Sida {i} av {len(texts)}"
-    _assert_same_words(_dehyphenated_words(_body_text(texts), words), words)
+    _assert_same_words(_dehyphenated_words(_body_text(texts, headers), words), words)
     d = docx.Document(str(render.render_docx(src, tmp_path / f"{src.stem}.docx")))
     got = Counter(re.findall(r"\w+", _docx_body_text(d)))
     words = _docx_expected_words(src)
     _assert_same_words(got, words)
+    sec = d.sections[0]
+    first = sec.first_page_header if sec.different_first_page_header_footer else sec.header
+    assert [_ws(x.text) for x in first.paragraphs] == [_ws(x) for x in headers[0]]
+    assert [_ws(x.text) for x in sec.header.paragraphs] == [_ws(x) for x in headers[1]]
 
 
 # --------------------------------------------------------------------------------------
@@ -652,7 +681,7 @@ def test_signature_dates_in_source_order():
     assert sig.lines == [] and [b.place_date for b in sig.blocks] == [[], [], ["Kalmar 2020-03-25"]]
 
 
-def test_tab_date_row_stays_above_the_signatory_table(tmp_path):
+def test_tab_date_row_stays_above_its_signatory(tmp_path):
     text = (
         "Avtal om samverkan\n\nText om samverkan.\n\nUNDERSKRIFTER.\n\n"
         "Karlskrona den 22 juni 2023\t\tKarlskrona den 22 juni 2023\n\n\n"
@@ -661,9 +690,17 @@ def test_tab_date_row_stays_above_the_signatory_table(tmp_path):
         "Karlskrona kommun\t\t\tLPO Karlskrona\n"
     )
     sig = render.parse_agreement(text)[-1]
-    assert sig.rows[0] == ["Karlskrona den 22 juni 2023", "Karlskrona den 22 juni 2023"]
-    assert sig.rows[1] == ["Magnus Bergdahl", "Sofie Hultgren"]
-    assert not sig.blocks and not sig.after
+    assert [(b.place_date, b.lines) for b in sig.blocks] == [
+        (
+            ["Karlskrona den 22 juni 2023"],
+            ["Magnus Bergdahl", "Kommunstyrelsens ordförande", "Karlskrona kommun"],
+        ),
+        (
+            ["Karlskrona den 22 juni 2023"],
+            ["Sofie Hultgren", "Lokalpolisområdeschef", "LPO Karlskrona"],
+        ),
+    ]
+    assert not sig.rows and not sig.after and sig.columns == 2
     src = tmp_path / "k.txt"
     src.write_text(text, encoding="utf-8")
     lines = _pdf_lines(render.render_pdf(src, tmp_path / "k.pdf"))
@@ -671,7 +708,65 @@ def test_tab_date_row_stays_above_the_signatory_table(tmp_path):
     name = next(i for i, ln in enumerate(lines) if "Magnus Bergdahl" in ln)
     assert date < name
     d = docx.Document(str(render.render_docx(src, tmp_path / "k.docx")))
-    assert d.tables[-1].cell(0, 1).text == "Karlskrona den 22 juni 2023"
+    cell = [p.text for p in d.tables[-1].cell(0, 1).paragraphs]
+    assert cell[0] == "Karlskrona den 22 juni 2023" and cell.index("Sofie Hultgren") > 0
+
+
+def test_side_by_side_blocks_over_several_groups_become_a_grid(tmp_path):
+    """Blocks typed side by side with aligned spaces, in groups (place and date, a
+    dotted line, name, title, organisation; two rows of two): one cell per person, in
+    the source's rows and columns, the wrapped title line joined."""
+    text = (
+        "Avtal om samverkan\n\nText om samverkan.\n\nUNDERSKRIFTER\n\n"
+        "Ort och datum                       Ort och datum\n"
+        "Vilhelmina 2017-06-12               Dorotea 2017-06-13\n\n"
+        ".............................       .............................\n"
+        "Maria Lundgren                      Per-Erik Holm\n"
+        "Kommunstyrelsens                    Kommunstyrelsens ordförande\n"
+        "ordförande\n"
+        "Vilhelmina kommun                   Dorotea kommun\n\n\n"
+        "Ort och datum                       Ort och datum\n"
+        "Åsele 2017-06-13                    Lycksele 2017-06-19\n\n"
+        ".............................       .............................\n"
+        "Helena Nordin                       Stefan Wallin\n"
+        "Kommunstyrelsens ordförande         Lokalpolisområdeschef\n"
+        "Åsele kommun                        Lokalpolisområde Södra Lappland\n"
+    )
+    sig = render.parse_agreement(text)[-1]
+    assert sig.columns == 2 and not sig.rows and not sig.flat
+    assert [(b.place_date, b.lines) for b in sig.blocks] == [
+        (
+            ["Ort och datum", "Vilhelmina 2017-06-12"],
+            ["Maria Lundgren", "Kommunstyrelsens ordförande", "Vilhelmina kommun"],
+        ),
+        (
+            ["Ort och datum", "Dorotea 2017-06-13"],
+            ["Per-Erik Holm", "Kommunstyrelsens ordförande", "Dorotea kommun"],
+        ),
+        (
+            ["Ort och datum", "Åsele 2017-06-13"],
+            ["Helena Nordin", "Kommunstyrelsens ordförande", "Åsele kommun"],
+        ),
+        (
+            ["Ort och datum", "Lycksele 2017-06-19"],
+            ["Stefan Wallin", "Lokalpolisområdeschef", "Lokalpolisområde Södra Lappland"],
+        ),
+    ]
+    src = tmp_path / "v.txt"
+    src.write_text(text, encoding="utf-8")
+    t = docx.Document(str(render.render_docx(src, tmp_path / "v.docx"))).tables[-1]
+    assert len(t.rows) == 2 and len(t.columns) == 2
+    assert "Per-Erik Holm" in t.cell(0, 1).text and "Helena Nordin" in t.cell(1, 0).text
+    # a table of signatories with one person a row under a header stays a table
+    text = (
+        "Avtal om samverkan\n\nText om samverkan.\n\nUnderskrifter\n\n"
+        "Namn                Befattning                     Datum\n"
+        "Ingrid Söderlund    Kommunstyrelsens ordförande    2013-02-18\n"
+        "Peter Malmgren      Polisområdeschef               2013-02-26\n"
+    )
+    sig = render.parse_agreement(text)[-1]
+    assert sig.rows[1] == ["Ingrid Söderlund", "Kommunstyrelsens ordförande", "2013-02-18"]
+    assert not sig.blocks
 
 
 def test_separate_short_lines_stay_lines_and_wrapped_prose_reflows(tmp_path):
