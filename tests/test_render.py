@@ -132,9 +132,13 @@ def _source_words(path: Path) -> Counter:
 
 
 def _docx_expected_words(path: Path) -> Counter:
-    """Source words less the numbers of numbered list items (Word numbers them itself)
-    and less the page furniture."""
-    numbers = Counter(str(e.number) for e in render.parse_file(path) if e.kind == "numbered")
+    """Source words less the numbers and letters of numbered list items (Word numbers
+    them itself) and less the page furniture."""
+    numbers = Counter(
+        chr(96 + (e.number or 1)) if e.letter else str(e.number)
+        for e in render.parse_file(path)
+        if e.kind == "numbered"
+    )
     return _source_words(path) - numbers - _furniture_words(path)
 
 
@@ -772,7 +776,7 @@ def test_side_by_side_blocks_over_several_groups_become_a_grid(tmp_path):
 def test_separate_short_lines_stay_lines_and_wrapped_prose_reflows(tmp_path):
     text = (
         "Avtal om samverkan\n\n"
-        "a) Cykelstölder i stadskärnan\nb) Narkotika i nöjeslivet\nc) Trygghet i parker\n\n"
+        "Cykelstölder i stadskärnan\nNarkotika i nöjeslivet\nTrygghet i parker\n\n"
         "Parterna ska arbeta med tre områden och har valt dessa efter en gemensam\n"
         "lägesbild som togs fram under hösten. Områdena följs upp varje år av\n"
         "styrgruppen.\n\n"
@@ -791,7 +795,7 @@ def test_separate_short_lines_stay_lines_and_wrapped_prose_reflows(tmp_path):
     src.write_text(text, encoding="utf-8")
     lines = [ln.strip() for ln in _pdf_lines(render.render_pdf(src, tmp_path / "o.pdf"))]
     for want in (
-        "b) Narkotika i nöjeslivet",
+        "Narkotika i nöjeslivet",
         "Karin Edholm, kommunstyrelsens ordförande",
         "Mats Ringdahl, regionstyrelsens ordförande",
         "Anneli Sjöström, lokalpolisområdeschef",
@@ -801,6 +805,40 @@ def test_separate_short_lines_stay_lines_and_wrapped_prose_reflows(tmp_path):
     texts = [p.text for p in d.paragraphs]
     assert "Mats Ringdahl, regionstyrelsens ordförande" in texts
     assert any(t.startswith("Parterna ska arbeta") and "styrgruppen." in t for t in texts)
+
+
+def test_lettered_items_are_a_lettered_list(tmp_path):
+    """ "a) ..." / "b. ..." lines are a list, lettered in the PDF and numbered with
+    letters in the DOCX (as Word makes them), under the line that opens them."""
+    text = (
+        "Avtal om samverkan\n\nParterna prioriterar:\n"
+        "  a. unga i riskzon,\n  b. våld i nära relationer,\n  c. stölder av drivmedel.\n\n"
+        "Fokusområden:\n\na) Cykelstölder\nb) Narkotika i nöjeslivet\n\n"
+        "Parterna följer upp arbetet varje år.\n"
+    )
+    els = render.parse_agreement(text)
+    items = [(e.number, e.letter, e.text) for e in els if e.kind == "numbered"]
+    assert items == [
+        (1, ".", "unga i riskzon,"),
+        (2, ".", "våld i nära relationer,"),
+        (3, ".", "stölder av drivmedel."),
+        (1, ")", "Cykelstölder"),
+        (2, ")", "Narkotika i nöjeslivet"),
+    ]
+    assert [e.text for e in els if e.kind == "paragraph"] == [
+        "Parterna prioriterar:",
+        "Fokusområden:",
+        "Parterna följer upp arbetet varje år.",
+    ]
+    src = tmp_path / "l.txt"
+    src.write_text(text, encoding="utf-8")
+    lines = [ln.strip() for ln in _pdf_lines(render.render_pdf(src, tmp_path / "l.pdf"))]
+    assert "b. våld i nära relationer," in lines and "b) Narkotika i nöjeslivet" in lines
+    d = docx.Document(str(render.render_docx(src, tmp_path / "l.docx")))
+    numbered = [p for p in d.paragraphs if p.style.name == "List Number"]
+    assert [p.text for p in numbered] == [x[2] for x in items]
+    xml = d.part.numbering_part.element.xml
+    assert 'w:val="lowerLetter"' in xml and 'w:val="%1)"' in xml
 
 
 def test_run_in_heading_line_over_long_text_is_its_own_paragraph():
