@@ -1,5 +1,6 @@
 """What every reader shares: the ``Reader`` entry each format declares, and the guesses
-all formats make the same way (page numbers, list markers)."""
+all formats make the same way (page numbers, list markers, columns set apart by tabs or
+runs of spaces)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,68 @@ _PAGE_NUMBER = regex.compile(
     )$""",
     regex.I | regex.X,
 )
+
+
+# --- Columns set apart by tabs or runs of spaces -------------------------------------------
+
+# Columns laid out with tabs or runs of spaces (signature blocks side by side, a party
+# table in a text dump, lines typed in Word with tabs between): "Anna Berg<TAB>Per Holm".
+COLUMN_GAP = regex.compile(r"\t+|[ \u00a0]{3,}")
+COLUMN_CELL_MAX = 50
+
+
+def column_cells(line: str) -> list[tuple[int, str]] | None:
+    """A line's cells with their start positions, if it is laid out in columns."""
+    if not COLUMN_GAP.search(line.strip()):
+        return None
+    cells, pos = [], 0
+    for part in COLUMN_GAP.split(line):
+        if part.strip():
+            cells.append((line.index(part, pos) + len(part) - len(part.lstrip()), part.strip()))
+        pos = line.index(part, pos) + len(part)
+    if len(cells) < 2 or any(len(c) > COLUMN_CELL_MAX for _, c in cells):
+        return None
+    return cells
+
+
+def column_runs(lines: list[str]) -> dict[int, tuple[int, list[list[str]]]]:
+    """Runs of two or more column lines (blank lines between allowed), as tables keyed by
+    their first line: (index after the run, rows). Tab-separated cells are placed by
+    their order; space-aligned cells by their position under the widest line's cells."""
+    runs: dict[int, tuple[int, list[list[str]]]] = {}
+    i = 0
+    while i < len(lines):
+        if column_cells(lines[i]) is None:
+            i += 1
+            continue
+        j, members = i, []
+        while j < len(lines) and (not lines[j].strip() or column_cells(lines[j]) is not None):
+            if lines[j].strip():
+                members.append(lines[j])
+            j += 1
+        while j > i and not lines[j - 1].strip():
+            j -= 1
+        if len(members) >= 2:
+            runs[i] = (j, column_rows(members))
+        i = max(j, i + 1)
+    return runs
+
+
+def column_rows(members: list[str]) -> list[list[str]]:
+    """The rows of a run of column lines, each as many cells wide as the widest line."""
+    cells = [column_cells(m) or [] for m in members]
+    width = max(len(c) for c in cells)
+    if any("\t" in m for m in members):
+        return [[text for _, text in row] + [""] * (width - len(row)) for row in cells]
+    anchors = [start for start, _ in max(cells, key=len)]
+    rows = []
+    for row in cells:
+        out = [""] * width
+        for start, text in row:
+            col = max((k for k, a in enumerate(anchors) if a <= start + 2), default=0)
+            out[col] = f"{out[col]} {text}".strip()
+        rows.append(out)
+    return rows
 
 
 def mb(size_mb: float) -> str:

@@ -23,6 +23,7 @@ from samverkan_extract.readers.common import (
     BULLETS,
     DASHES,
     Reader,
+    column_runs,
     file_sha256,
     is_page_number,
     mb,
@@ -138,10 +139,6 @@ _NUMBERED = regex.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[A-Z]\))\s+(.*)$")
 # "2.1 Giltighetstid", "IV. PRIORITERADE OMRÅDEN", "§ 4 Fokusområden"
 _NUMBERED_HEADING = regex.compile(rf"^\s*(?P<number>{NUMBERING.pattern})\s+(?P<title>\p{{Lu}}.*)$")
 _TABLE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
-# Columns laid out with tabs or runs of spaces (signature blocks side by side, a party
-# table in a text dump): "Anna Berg<TAB>Per Holm".
-_COLUMN_GAP = regex.compile(r"\t+|[ \u00a0]{3,}")
-COLUMN_CELL_MAX = 50
 _TABLE_RULE = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _QUOTE = regex.compile(r"^\s*>\s?")
 _DATE_LIKE = regex.compile(r"\d{4}-\d{2}|\d{1,2}\s+\p{Ll}+\s+\d{4}")
@@ -271,66 +268,13 @@ def _drop_running_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def _column_cells(line: str) -> list[tuple[int, str]] | None:
-    """A line's cells with their start positions, if it is laid out in columns."""
-    if not _COLUMN_GAP.search(line.strip()):
-        return None
-    cells, pos = [], 0
-    for part in _COLUMN_GAP.split(line):
-        if part.strip():
-            cells.append((line.index(part, pos) + len(part) - len(part.lstrip()), part.strip()))
-        pos = line.index(part, pos) + len(part)
-    if len(cells) < 2 or any(len(c) > COLUMN_CELL_MAX for _, c in cells):
-        return None
-    return cells
-
-
-def _column_runs(lines: list[str]) -> dict[int, tuple[int, list[list[str]]]]:
-    """Runs of two or more column lines (blank lines between allowed), as tables keyed by
-    their first line: (index after the run, rows). Tab-separated cells are placed by
-    their order; space-aligned cells by their position under the widest line's cells."""
-    runs: dict[int, tuple[int, list[list[str]]]] = {}
-    i = 0
-    while i < len(lines):
-        if _column_cells(lines[i]) is None:
-            i += 1
-            continue
-        j, members = i, []
-        while j < len(lines) and (not lines[j].strip() or _column_cells(lines[j]) is not None):
-            if lines[j].strip():
-                members.append(lines[j])
-            j += 1
-        while j > i and not lines[j - 1].strip():
-            j -= 1
-        if len(members) >= 2:
-            runs[i] = (j, _column_rows(members))
-        i = max(j, i + 1)
-    return runs
-
-
-def _column_rows(members: list[str]) -> list[list[str]]:
-    cells = [_column_cells(m) or [] for m in members]
-    width = max(len(c) for c in cells)
-    if any("\t" in m for m in members):
-        return [[text for _, text in row] + [""] * (width - len(row)) for row in cells]
-    anchors = [start for start, _ in max(cells, key=len)]
-    rows = []
-    for row in cells:
-        out = [""] * width
-        for start, text in row:
-            col = max((k for k, a in enumerate(anchors) if a <= start + 2), default=0)
-            out[col] = f"{out[col]} {text}".strip()
-        rows.append(out)
-    return rows
-
-
 def _paragraphs(lines: list[str]) -> list[_Para]:
     """Group lines into paragraphs, headings, list items and tables, markup stripped."""
     paras: list[_Para] = []
     list_indents: list[int] = [0]  # indents of the open list levels
     current: _Para | None = None
     table: list[list[str]] = []
-    column_runs = _column_runs(lines)
+    runs = column_runs(lines)
     skip_to = 0
 
     def close() -> None:
@@ -347,10 +291,10 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
     for i, raw in enumerate(lines):
         if i < skip_to:
             continue
-        if i in column_runs:
+        if i in runs:
             close()
             close_table()
-            skip_to, rows = column_runs[i]
+            skip_to, rows = runs[i]
             paras.append(
                 _Para("table", [], rows=[[strip_inline_markup(c) for c in r] for r in rows])
             )
