@@ -686,6 +686,8 @@ def test_signature_dates_in_source_order():
 
 
 def test_tab_date_row_stays_above_its_signatory(tmp_path):
+    """Blocks typed side by side with tabs: a grid of cells in the PDF, lines typed with
+    tabs in the DOCX, the dates above the names in both."""
     text = (
         "Avtal om samverkan\n\nText om samverkan.\n\nUNDERSKRIFTER.\n\n"
         "Karlskrona den 22 juni 2023\t\tKarlskrona den 22 juni 2023\n\n\n"
@@ -711,9 +713,37 @@ def test_tab_date_row_stays_above_its_signatory(tmp_path):
     date = next(i for i, ln in enumerate(lines) if "22 juni 2023" in ln)
     name = next(i for i, ln in enumerate(lines) if "Magnus Bergdahl" in ln)
     assert date < name
+    # typed with tabs in the source: typed with tabs in Word, one paragraph a line
+    assert sig.typed[0] == "Karlskrona den 22 juni 2023\t\tKarlskrona den 22 juni 2023"
     d = docx.Document(str(render.render_docx(src, tmp_path / "k.docx")))
-    cell = [p.text for p in d.tables[-1].cell(0, 1).paragraphs]
-    assert cell[0] == "Karlskrona den 22 juni 2023" and cell.index("Sofie Hultgren") > 0
+    paras = [p.text for p in d.paragraphs]
+    date = paras.index("Karlskrona den 22 juni 2023\tKarlskrona den 22 juni 2023")
+    assert paras.index("Magnus Bergdahl\tSofie Hultgren") > date
+    assert not d.tables
+
+
+def test_tables_typed_with_tabs_stay_typed_with_tabs_in_the_docx(tmp_path):
+    """A table whose cells the source sets apart by tabs (as typed in Word) is typed with
+    tabs in the DOCX, one paragraph a row; aligned with spaces, it is a real table."""
+    text = (
+        "Avtal om samverkan\n\nParterna är:\n\n"
+        "Part\tOrganisationsnummer\nLunds kommun\t212000-1124\n\n"
+        "Forum                Möten\nStyrgruppen          fyra gånger per år\n\n"
+        "Parterna följer upp arbetet varje år.\n\nUnderskrifter\n\n"
+        "Namn\tBefattning\tDatum\nKarin Sjögren\tKommunstyrelsens ordförande\t2022-03-01\n"
+        "Fredrik Åberg\tLokalpolisområdeschef\t2022-03-02\n"
+    )
+    els = render.parse_agreement(text)
+    tables = [e for e in els if e.kind == "table"]
+    assert [t.tabs for t in tables] == [True, False]
+    assert els[-1].tabs and els[-1].rows[1][0] == "Karin Sjögren"
+    src = tmp_path / "t.txt"
+    src.write_text(text, encoding="utf-8")
+    d = docx.Document(str(render.render_docx(src, tmp_path / "t.docx")))
+    paras = [p.text for p in d.paragraphs]
+    assert "Lunds kommun\t212000-1124" in paras
+    assert "Karin Sjögren\tKommunstyrelsens ordförande\t2022-03-01" in paras
+    assert len(d.tables) == 1 and d.tables[0].cell(1, 0).text == "Styrgruppen"
 
 
 def test_side_by_side_blocks_over_several_groups_become_a_grid(tmp_path):
