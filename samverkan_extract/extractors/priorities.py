@@ -15,6 +15,10 @@ from samverkan_extract.extractors.registry import extractor
 from samverkan_extract.extractors.undertakings import find_undertakings, undertaking_text
 from samverkan_extract.schema import PriorityArea
 
+# Patterns used in the functions below, compiled once.
+_NON_SPACE = regex.compile(r"\S")
+_SENTENCE_STOP = regex.compile(r"[.!?](?=\s|$)")
+
 PRIORITISE = regex.compile(r"(?i)priorit\w*|fokus\w*|särskilt\s+fokus|satsa\w*\s+på")
 ENUMERATION = regex.compile(r"\s*(?:,|;|\boch\b|\bsamt\b|\bsåväl\b|\bsom\b)\s*")
 # An area heading longer than this is a sentence; it is read as prose instead.
@@ -140,10 +144,10 @@ def _area(
 
 def _sentence_end(text: str, start: int, limit: int) -> int:
     """End of the first sentence of an area's body text."""
-    body = regex.search(r"\S", text[start:limit])
+    body = _NON_SPACE.search(text[start:limit])
     if body is None:
         return start
-    m = regex.search(r"[.!?](?=\s|$)", text[start + body.start() : limit])
+    m = _SENTENCE_STOP.search(text[start + body.start() : limit])
     return start + body.start() + m.end() if m else limit
 
 
