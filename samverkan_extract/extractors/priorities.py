@@ -20,7 +20,12 @@ _NON_SPACE = regex.compile(r"\S")
 _SENTENCE_STOP = regex.compile(r"[.!?](?=\s|$)")
 
 PRIORITISE = regex.compile(r"(?i)priorit\w*|fokus\w*|särskilt\s+fokus|satsa\w*\s+på")
-ENUMERATION = regex.compile(r"\s*(?:,|;|\boch\b|\bsamt\b|\bsåväl\b|\bsom\b)\s*")
+# Where an enumeration of areas is cut: commas, "och", "samt" ("i och kring stationen"
+# is one place, not two areas).
+ENUMERATION = regex.compile(
+    r"\s*(?:,|;|(?<!\b(?:i|på|vid|kring|runt|för|mot|av|med|om|till|från|in)\s+)\boch\b|"
+    r"\bsamt\b|\bsåväl\b|\bsom\b)\s*"
+)
 # An area heading longer than this is a sentence; it is read as prose instead.
 AREA_MAX = 250
 # An area named, then explained after a dash: "Välfärdsbrott – att förhindra att ...".
