@@ -54,7 +54,27 @@ def extract_priority_areas(ctx: Context) -> list[PriorityArea]:
         areas = _from_section(ctx, section.body_start, section.end)
         if areas:
             return areas
-    return _from_prose(ctx, 0, ctx.signature_zone_start, need_verb=True)
+    return _from_lead_in(ctx) or _from_prose(ctx, 0, ctx.signature_zone_start, need_verb=True)
+
+
+def _from_lead_in(ctx: Context) -> list[PriorityArea]:
+    """A sentence that says what is prioritised and stops at a colon, over a list, under
+    a heading about something else ("... har parterna enats om fyra prioriteringar:")."""
+    blocks = ctx.document.blocks
+    for n, block in enumerate(blocks[:-1]):
+        if block.end > ctx.signature_zone_start or block.kind not in ("paragraph", "label"):
+            continue
+        text = ctx.document.block_text(block).rstrip()
+        if not text.endswith(":") or not PRIORITISE.search(text.rsplit("\n", 1)[-1]):
+            continue
+        items = []
+        for b in blocks[n + 1 :]:
+            if b.kind != "list_item":
+                break
+            items.append(b)
+        if items:
+            return _from_items(ctx, items)
+    return []
 
 
 def _from_promises(ctx: Context) -> list[PriorityArea]:
