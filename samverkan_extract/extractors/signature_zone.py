@@ -120,11 +120,13 @@ def _short_line(line: str) -> bool:
 def _signing_tables(document: Document) -> set[int | None]:
     """The tables with a cell that names a person or holds a date."""
     out: set[int | None] = set()
+    label = signature_patterns()["label"]
     for b in document.blocks:
         if b.kind != "table_cell" or b.table in out:
             continue
         text = document.block_text(b)
-        if find_dates(text) or any(names_person(ln.strip()) for ln in text.split("\n")):
+        lines = [label.sub("", ln.strip()) for ln in text.split("\n")]
+        if find_dates(text) or any(names_person(ln) for ln in lines):
             out.add(b.table)
     return out
 
