@@ -25,6 +25,11 @@ from samverkan_extract.extractors.registry import extractor
 from samverkan_extract.knowledge import knowledge
 from samverkan_extract.schema import Municipality, Party
 
+# Patterns used in the functions below, compiled once.
+_FINITE_VERB = regex.compile(r"(?i)\b(?:är|ska|har)\b")
+_GENITIVE_KOMMUN = regex.compile(r"(?i)(?:kommun|stad)s$")
+_LOCAL_AREA_WORD = regex.compile(r"(?i)lokalpolisområde\w*\s")
+
 POLICE = regex.compile(r"(?i)polis|(?<!\w)LPO(?!\w)|lokalpolisområde")
 PRISON = regex.compile(r"(?i)kriminalvård|frivård")
 # "Överenskommelsen tecknas mellan X och Y", "Parter i denna överenskommelse är X och Y".
@@ -215,7 +220,7 @@ def _resolve(ctx: Context, entry: str) -> Resolved | None:
     if (
         ctx.kb.pattern("signatures", "org_words").search(entry)
         and not entry.endswith(":")
-        and not regex.search(r"(?i)\b(?:är|ska|har)\b", entry)
+        and not _FINITE_VERB.search(entry)
     ):
         return Resolved("other")
     return None
@@ -283,11 +288,11 @@ def _parties_from(ctx: Context, mentions: list[Mention], end: int) -> list[Party
 
 def _prose_name(written: str, resolved: Resolved) -> str:
     written = clean_value(written)
-    if resolved.municipality and regex.search(r"(?i)(?:kommun|stad)s$", written):
+    if resolved.municipality and _GENITIVE_KOMMUN.search(written):
         return written[:-1]  # a genitive ("... kommuns lokala råd") names the kommun
     if resolved.kind == "police" and resolved.area and not LOCAL_AREA.search(written):
         return f"Lokalpolisområde {resolved.area}"
-    if resolved.kind == "police" and regex.match(r"(?i)lokalpolisområde\w*\s", written):
+    if resolved.kind == "police" and _LOCAL_AREA_WORD.match(written):
         return f"Lokalpolisområde {resolved.area}" if resolved.area else written
     return written
 
@@ -308,7 +313,7 @@ def _parties_from_mentions(ctx: Context) -> list[Party]:
         parties += _parties_in_prose(ctx, b.start, b.end)
     zone = ctx.signature_zone_start
     if zone < len(ctx.text):
-        signed = _parties_in_prose(ctx, zone, len(ctx.text))
+        signed = _parties_in_prose(ctx, zone, ctx.signature_zone[1])
         have = {p.kind for p in parties}
         parties += [p for p in signed if p.kind not in have or p.kind == "municipality"]
     if not parties:

@@ -26,6 +26,12 @@ from samverkan_extract.extractors.signature_zone import (
 )
 from samverkan_extract.schema import Signatory
 
+# Patterns used in the functions below, compiled once.
+_PLACE_DATE_WORDS = regex.compile(
+    r"(?i)\b(?:ort\s+och\s+datum|ort|datum|den|undertecknat|i)\b|[:,.]"
+)
+_FOR_LEAD_OR_COLON = regex.compile(r"^(?i:för)\s+|\s*:$")
+
 # Marks standing apart at a line's end ("Anna Berg :"), specks on a scanned page.
 STRAY_MARKS = regex.compile(r"(?:\s+[^\w\s()]{1,2})+$")
 
@@ -234,7 +240,7 @@ def _date_place(line: Line) -> tuple[str | None, str | None]:
     if not dates:
         return None, None
     rest = line.text[: dates[0].start] + " " + line.text[dates[0].end :]
-    rest = regex.sub(r"(?i)\b(?:ort\s+och\s+datum|ort|datum|den|undertecknat|i)\b|[:,.]", " ", rest)
+    rest = _PLACE_DATE_WORDS.sub(" ", rest)
     words = rest.split()
     place = " ".join(words) if 0 < len(words) <= 3 and all(w[:1].isupper() for w in words) else None
     return dates[0].value, place
@@ -364,7 +370,7 @@ def _assign_waiting_orgs(persons: list[Person], waiting: list[Line]) -> None:
 
 def _organization(text: str) -> str:
     """ "För Lunds kommun:" over a signature names the organisation "Lunds kommun"."""
-    return clean_value(regex.sub(r"^(?i:för)\s+|\s*:$", "", text.strip()))
+    return clean_value(_FOR_LEAD_OR_COLON.sub("", text.strip()))
 
 
 def _title_and_organization(title: str) -> tuple[str, str | None]:
