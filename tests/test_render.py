@@ -722,6 +722,74 @@ def test_tab_date_row_stays_above_its_signatory(tmp_path):
     assert not d.tables
 
 
+def test_letterhead_and_running_header_go_to_the_page_header(tmp_path):
+    """A letterhead in columns over the title is the first page's header; a text dump's
+    running header (repeated at each "Sida N av M") is every page's header, its copies
+    and the page numbers gone from the body."""
+
+    def body(page: int) -> str:
+        return "".join(
+            f"Parterna samverkar kring trygghet och brott i område {page}.{k} varje år.\n\n"
+            for k in range(40)
+        )
+
+    text = (
+        "ENKÖPINGS KOMMUN                          POLISEN\n"
+        "Datum 2016-08-25                          Dnr KS2016/412\n\n"
+        "        Samverkansöverenskommelse för ett tryggare\n"
+        "                Enköping 2016–2019\n\n"  # centred: one title over two lines
+        + body(1)
+        + "                                                    Sida 1 av 2\n"
+        "Enköpings kommun – samverkan\n\n"
+        + body(2)
+        + "                                                    Sida 2 av 2\n"
+        "Enköpings kommun – samverkan\n\nSlut på texten här.\n"
+    )
+    els = render.parse_agreement(text)
+    first, rest = render.page_headers(els)
+    assert [_ws(x) for x in first] == [
+        "ENKÖPINGS KOMMUN POLISEN",
+        "Datum 2016-08-25 Dnr KS2016/412",
+    ]
+    assert rest == ["Enköpings kommun – samverkan"]
+    assert next(e.text for e in els if e.kind == "title") == (
+        "Samverkansöverenskommelse för ett tryggare Enköping 2016–2019"
+    )
+    body_text = render.plain_text([e for e in els if e.kind != "letterhead"])
+    assert "Sida" not in body_text and "samverkan\n" not in body_text
+    src = tmp_path / "e.txt"
+    src.write_text(text, encoding="utf-8")
+    d = docx.Document(str(render.render_docx(src, tmp_path / "e.docx")))
+    sec = d.sections[0]
+    assert sec.different_first_page_header_footer
+    assert [p.text for p in sec.first_page_header.paragraphs][1] == (
+        "Datum 2016-08-25\t\tDnr KS2016/412"
+    )
+    assert [p.text for p in sec.header.paragraphs] == ["Enköpings kommun – samverkan"]
+    pages = _pdf_page_texts(render.render_pdf(src, tmp_path / "e.pdf"))
+    assert pages[0].startswith("ENKÖPINGS KOMMUN POLISEN\nDatum 2016-08-25 Dnr KS2016/412")
+    assert all(t.startswith("Enköpings kommun – samverkan") for t in pages[1:])
+
+
+@pytest.mark.parametrize(
+    "lines,title",
+    [
+        (["Överenskommelse om samverkan", "mellan Exby kommun och Polisen"], 2),
+        (["SAMVERKANSÖVERENSKOMMELSE – EXBY KOMMUN OCH", "LOKALPOLISOMRÅDE EXBY 2021–2024"], 2),
+        (["Samverkansöverenskommelse för Exby kommun", "2023–2025"], 2),
+        (["Samverkansöverenskommelse Exby 2022–2025", "Reviderad 2024-03-11"], 1),
+        (["SAMVERKANSÖVERENSKOMMELSE", "Exby kommun och lokalpolisområde Exby"], 1),
+    ],
+)
+def test_title_lines_and_subtitle(lines, title):
+    """A title goes on over a line in lower case, in capitals under capitals, or of
+    years; a stamp or a line of parties under it is a subtitle paragraph."""
+    els = render.parse_agreement("\n".join(lines) + "\n\nParterna samverkar i Exby.\n")
+    assert els[0].kind == "title" and els[0].text == " ".join(lines[:title])
+    if title < len(lines):
+        assert els[1].kind == "paragraph" and els[1].text == lines[1]
+
+
 def test_tables_typed_with_tabs_stay_typed_with_tabs_in_the_docx(tmp_path):
     """A table whose cells the source sets apart by tabs (as typed in Word) is typed with
     tabs in the DOCX, one paragraph a row; aligned with spaces, it is a real table."""
