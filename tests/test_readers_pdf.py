@@ -317,6 +317,45 @@ def test_pdf_side_by_side_signature_blocks(tmp_path: Path, layout: str) -> None:
     assert_signatories(extract(pdf), persons)
 
 
+SIGNED_IN_CELLS = (
+    "Samverkansöverenskommelse för Exby 2019–2021\n\n"
+    "Exby kommun och lokalpolisområde Falkenberg/Hylte samverkar för ökad trygghet. "
+    "Överenskommelsen gäller från 2019-03-01 till 2021-02-28.\n\n"
+    "Exby 2019-02-25\n\n"
+    "Sven-Åke Lindberg (S)\nkommunstyrelsens ordförande\nExby kommun\n\n"
+    "Lena Ohlsson\nLokalpolisområdeschef, lokalpolisområde Falkenberg/Hylte\n"
+)
+
+
+def signature_cells(tmp_path: Path) -> list[str]:
+    src = tmp_path / "signed.txt"
+    src.write_text(SIGNED_IN_CELLS, encoding="utf-8")
+    document = read_document(render.render_pdf(src, tmp_path / "signed.pdf"))
+    return [document.block_text(b) for b in document.blocks if b.kind == "table_cell"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PDF reader: a line in lower case under a name in a signature cell is joined "
+    "to it as if wrapped, though the name line is far shorter than the cell",
+)
+def test_signature_cell_keeps_a_lower_case_title_on_its_own_line(tmp_path: Path) -> None:
+    assert "Sven-Åke Lindberg (S)\nkommunstyrelsens ordförande\nExby kommun" in (
+        signature_cells(tmp_path)
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PDF reader: a line that wraps inside a narrow signature cell keeps the break, "
+    "so 'lokalpolisområde' / 'Falkenberg/Hylte' reads as two lines",
+)
+def test_a_line_wrapped_inside_a_signature_cell_is_one_line(tmp_path: Path) -> None:
+    assert "Lena Ohlsson\nLokalpolisområdeschef, lokalpolisområde Falkenberg/Hylte" in (
+        signature_cells(tmp_path)
+    )
+
+
 # --------------------------------------------------------------------------------------
 # 5. layout: running header, page numbers, hyphenation, fake bold, two columns
 # --------------------------------------------------------------------------------------
