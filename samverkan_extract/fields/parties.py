@@ -10,7 +10,6 @@ from samverkan_extract.fields.base import (
     Comparison,
     Counts,
     Field,
-    Label,
     Table,
     compare_groups,
     each,
@@ -20,8 +19,10 @@ from samverkan_extract.fields.base import (
     join,
     score_sets,
     token_set_ratio,
+    field_label,
     with_details,
 )
+from samverkan_extract.labels import label
 from samverkan_extract.knowledge import knowledge
 from samverkan_extract.schema import Agreement, Municipality, Party, PartyKind
 
@@ -53,11 +54,11 @@ def agreement_regions(agreement: Agreement) -> list[str]:
 # --- parties ------------------------------------------------------------------------------
 
 
-def _party_text(p: Party) -> str:
+def _party_text(p: Party, lang: str = "sv") -> str:
     return with_details(
         p.name,
         [
-            p.kind,
+            label("party_kinds", p.kind, lang),
             p.municipality_code,
             p.police_area and f"LPO {p.police_area}",
             p.org_number and f"org. nr {p.org_number}",
@@ -150,9 +151,9 @@ def _score_parties(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Coun
 
 PARTIES = Field(
     name="parties",
-    label=Label("Part", "Party"),
+    label=field_label("parties"),
     extractor="parties",
-    show=lambda items: each(items, _party_text),
+    show=lambda items, lang: each(items, _party_text, lang),
     summary=(
         Column("n_parties", "integer", "Number of parties.", True),
         Column("party_kinds", "string", "Kinds of the parties in order, joined with '; '."),
@@ -163,7 +164,7 @@ PARTIES = Field(
         "One row per party of an agreement.",
         (
             Column("name", "string", "The party as the document names it.", True),
-            Column("kind", "string", "Kind of party.", True, PARTY_KINDS),
+            Column("kind", "string", "Kind of party.", True, PARTY_KINDS, vocabulary="party_kinds"),
             Column("municipality_code", "string", "SCB kommunkod, for municipalities."),
             Column("police_area", "string", "Lokalpolisområde, for the police."),
             Column(
@@ -205,9 +206,9 @@ def _municipality_rows(munis: list[Municipality]) -> Iterable[tuple[Any, ...]]:
 
 MUNICIPALITIES = Field(
     name="municipalities",
-    label=Label("Kommun", "Municipality"),
+    label=field_label("municipalities"),
     extractor="municipalities",
-    show=lambda items: each(items, lambda m: f"{m.name} ({m.code}, {m.county})"),
+    show=lambda items, lang: each(items, lambda m, _: f"{m.name} ({m.code}, {m.county})", lang),
     summary=(
         Column(
             "municipalities",
