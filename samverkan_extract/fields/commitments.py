@@ -14,20 +14,20 @@ from samverkan_extract.fields.base import (
     Field,
     Table,
     compare_groups,
+    dimension_label,
     each,
     evidence_columns,
     evidence_values,
+    field_label,
     join,
     plain,
     score_scalar,
     token_set_ratio,
-    dimension_label,
-    field_label,
     with_details,
 )
-from samverkan_extract.labels import label
 from samverkan_extract.fields.parties import PARTY_KINDS
 from samverkan_extract.fields.priorities import PRIORITY_CATEGORIES
+from samverkan_extract.labels import label
 from samverkan_extract.schema import Agreement, Commitment, DocumentType, DocumentTypeItem
 
 DOCUMENT_TYPES: tuple[str, ...] = get_args(DocumentType)

@@ -13,13 +13,13 @@ from samverkan_extract.fields.base import (
     Field,
     Table,
     compare_groups,
+    dimension_label,
     each,
     evidence_columns,
     evidence_values,
+    field_label,
     grouped,
     score_sets,
-    dimension_label,
-    field_label,
     with_details,
 )
 from samverkan_extract.labels import label, text

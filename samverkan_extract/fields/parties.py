@@ -15,15 +15,15 @@ from samverkan_extract.fields.base import (
     each,
     evidence_columns,
     evidence_values,
+    field_label,
     fold,
     join,
     score_sets,
     token_set_ratio,
-    field_label,
     with_details,
 )
-from samverkan_extract.labels import label
 from samverkan_extract.knowledge import knowledge
+from samverkan_extract.labels import label
 from samverkan_extract.schema import Agreement, Municipality, Party, PartyKind
 
 PARTY_KINDS: tuple[str, ...] = get_args(PartyKind)

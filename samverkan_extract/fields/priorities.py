@@ -11,12 +11,12 @@ from samverkan_extract.fields.base import (
     Field,
     Table,
     compare_groups,
+    dimension_label,
     each,
     evidence_columns,
     evidence_values,
-    score_sets,
-    dimension_label,
     field_label,
+    score_sets,
     with_details,
 )
 from samverkan_extract.labels import label

@@ -14,19 +14,19 @@ from samverkan_extract.fields.base import (
     Field,
     Table,
     compare_groups,
+    dimension_label,
     each,
     evidence_columns,
     evidence_values,
+    field_label,
     fold,
     ratio,
     score_sets,
-    dimension_label,
-    field_label,
     with_details,
 )
-from samverkan_extract.labels import ROLES
 from samverkan_extract.fields.meta import PRECISIONS, iso_precision
 from samverkan_extract.knowledge import knowledge
+from samverkan_extract.labels import ROLES
 from samverkan_extract.schema import Agreement, Signatory
 
 
