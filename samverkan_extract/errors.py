@@ -52,3 +52,7 @@ class UnknownNameError(SamverkanError, ValueError):
 
 class CorrectionError(SamverkanError, ValueError):
     """A corrections file that cannot be applied: the message names the file and line."""
+
+
+class OutputWarning(UserWarning):
+    """Something an output could not carry as it was (a control character replaced)."""
