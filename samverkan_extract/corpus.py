@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, overload
@@ -18,6 +19,7 @@ from typing import Any, overload
 import pandas as pd
 
 from samverkan_extract import compare, tables
+from samverkan_extract.corrections import CorrectionLine, apply_corrections, load_corrections
 from samverkan_extract.dates import as_date
 from samverkan_extract.errors import UnknownNameError
 from samverkan_extract.fields.commitments import DOCUMENT_TYPES
@@ -211,6 +213,26 @@ class Corpus:
                 continue
             keep.append(n)
         return self._subset(keep)
+
+    def corrected(self, corrections: str | Path | Sequence[CorrectionLine]) -> Corpus:
+        """The corpus with a corrections file (or its checked lines) applied: each
+        corrected record is a copy listing its corrections (``record.corrections``). A
+        correction for an agreement not in the corpus is left out with a warning; one that
+        does not fit its record raises ``CorrectionError`` naming the file and line."""
+        lines = (
+            load_corrections(corrections)
+            if isinstance(corrections, str | Path)
+            else list(corrections)
+        )
+        agreements, unused = apply_corrections(list(self.items()), lines)
+        if unused:
+            warnings.warn(
+                f"{len(unused)} correction(s) for agreements not in this corpus: "
+                + ", ".join(f"{c.where} ({c.agreement})" for c in unused[:5])
+                + (" ..." if len(unused) > 5 else ""),
+                stacklevel=2,
+            )
+        return Corpus(agreements, self.errors, self.ids)
 
     def duplicates(self) -> list[list[str]]:
         """Groups of ids that are likely one agreement (same file, or same municipalities,

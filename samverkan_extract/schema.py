@@ -185,6 +185,17 @@ class Commitment(Model):
     evidence: Evidence
 
 
+class Correction(Model):
+    """A value a person corrected (``--corrections FILE``): where, what it was, what it
+    is now, who corrected it and why. The corrected value keeps its evidence."""
+
+    path: str
+    previous: Any = None
+    value: Any = None
+    by: str
+    reason: str = ""
+
+
 class Agreement(Model):
     """One agreement, normalised: the record ``extract`` returns."""
 
@@ -206,6 +217,8 @@ class Agreement(Model):
     # Optional addition: who undertakes what.
     commitments: list[Commitment] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    # Optional addition: values corrected by people, applied from a corrections file.
+    corrections: list[Correction] = Field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -263,7 +276,7 @@ def _filled(record: Mapping[str, Any]) -> dict[str, Any]:
     if not d.get("source"):
         d["source"] = dict(_NO_SOURCE)
     for key, info in Agreement.model_fields.items():
-        if key in ("schema_version", "source", "warnings") or key not in d:
+        if key in ("schema_version", "source", "warnings", "corrections") or key not in d:
             continue
         value = d[key]
         if _is_item(info.annotation):
