@@ -312,25 +312,33 @@ def write_xlsx(corpus: Corpus, path: Path, *, lang: str = "sv") -> Path:
     path = Path(path)
     with atomic_path(path) as tmp:
         wb = Workbook(write_only=True)
-        for name, df in tables.items():
-            _sheet(wb, name, df, columns[name], lang, cleaner)
-        _sheet(
-            wb,
-            "columns",
-            pd.DataFrame(described, columns=[c.name for c in meta]),
-            meta,
-            lang,
-            cleaner,
-        )
-        _sheet(
-            wb,
-            "labels",
-            pd.DataFrame(label_rows, columns=[c.name for c in label_meta]),
-            label_meta,
-            lang,
-            cleaner,
-        )
-        wb.save(tmp)
+        try:
+            for name, df in tables.items():
+                _sheet(wb, name, df, columns[name], lang, cleaner)
+            _sheet(
+                wb,
+                "columns",
+                pd.DataFrame(described, columns=[c.name for c in meta]),
+                meta,
+                lang,
+                cleaner,
+            )
+            _sheet(
+                wb,
+                "labels",
+                pd.DataFrame(label_rows, columns=[c.name for c in label_meta]),
+                label_meta,
+                lang,
+                cleaner,
+            )
+            wb.save(tmp)
+        except BaseException:
+            for ws in wb.worksheets:  # end each sheet's stream, so nothing is left open
+                try:
+                    ws.close()
+                except Exception:  # noqa: BLE001 - the first error is the one to raise
+                    pass
+            raise
     cleaner.warn(path)
     return path
 

@@ -191,14 +191,15 @@ def test_report_is_self_contained_and_escaped(extracted: Corpus) -> None:
 def test_report_of_gold_records_without_evidence_or_periods() -> None:
     gold = json.loads((CORPUS_GOLD / "000_5d68ca22a3f54acc.json").read_text("utf-8"))
     gold["period"] = None
-    html = render_report(Corpus.from_records({"no-period": gold}))
+    html = render_report(Corpus.from_records({"no-period": gold}), lang="en")
     assert "No agreement states a validity period" in html
     assert "timeline-chart" not in html
     assert "<blockquote" not in html  # gold has no evidence to quote
 
 
 def test_empty_and_large_corpora_render(extracted: Corpus) -> None:
-    assert "0 agreements" in render_report(Corpus())
+    assert "0 agreements" in render_report(Corpus(), lang="en")
+    assert "0 överenskommelser" in render_report(Corpus())
     n = TIMELINE_LABEL_LIMIT + 40
     many = Corpus(
         [extracted[i % len(extracted)] for i in range(n)], ids=[f"a{i}" for i in range(n)]
