@@ -207,7 +207,7 @@ def assert_every_value_highlighted(agreement: Agreement, html: str) -> None:
         for token in tokens[starts[0] :]:
             assert token.highlighted, f"{v.field}: {token.text!r} inside its evidence is plain"
             run += token.text
-            if folded(v.evidence.text) in run:
+            if folded(v.evidence.text) in folded(run):
                 break
         else:
             pytest.fail(f"{v.field}: evidence {v.evidence.text!r} not highlighted")
@@ -280,8 +280,10 @@ def test_show_refuses_a_changed_or_missing_source(tmp_path: Path) -> None:
 def test_corpus_repr_html_lists_agreements_and_unread_files(corpus: Corpus) -> None:
     error = ErrorRecord(error=ErrorInfo(path="<bad>.pdf", type="InputError", message="encrypted"))
     html = Corpus(corpus.agreements, [error], corpus.ids)._repr_html_()
+    names = compare.agreement_names(corpus)
     for aid, a in corpus.items():
-        assert f">{aid}<" in html
+        # Named for people ("Osby kommun (2023–2026)"), the id on hover.
+        assert f'title="{aid}">{names[aid]}<' in html
         for m in a.municipalities:
             assert m.name in html
     assert "&lt;bad&gt;.pdf" in html and "encrypted" in html and "<bad>" not in html
