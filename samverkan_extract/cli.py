@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=str,
         help="write here instead of standard output; a folder (ending in '/', or one that "
         "exists) gets one .json and one normalised .txt per document",
     )
@@ -243,8 +243,9 @@ def _print_error(result: ErrorRecord) -> None:
     print(f"error: {path}: {escape_surrogates(result.error.message)}", file=sys.stderr)
 
 
-def _is_folder_output(path: Path | None) -> bool:
-    return path is not None and (str(path).endswith(("/", "\\")) or path.is_dir())
+def _is_folder_output(path: str | None) -> bool:
+    """``-o OUTDIR/`` (a trailing slash) or ``-o`` naming a folder that exists."""
+    return path is not None and (path.endswith(("/", "\\")) or Path(path).is_dir())
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -256,8 +257,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from samverkan_extract.schema import ErrorRecord
 
     corrections = load_corrections(args.corrections) if args.corrections else None
-    if args.output:
-        refuse_inputs_as_outputs(args.paths, [("the output", args.output)])
+    folder_output = _is_folder_output(args.output)
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        refuse_inputs_as_outputs(args.paths, [("the output", output)])
     _report_folders(args.paths)
     paths = expand_paths(args.paths)
     progress = Progress(enabled=False if args.quiet else None)
@@ -269,8 +272,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if corrections is not None:
         results = _corrected(results, corrections)
     failed = sum(isinstance(r, ErrorRecord) for r in results)
-    if _is_folder_output(args.output):
-        _write_folder(args.output, results, _limits(args))
+    if folder_output and output is not None:
+        _write_folder(output, results, _limits(args))
         return 1 if failed or not results else 0
     if args.format == "csv":
         text = _agreements_csv(results)
@@ -285,8 +288,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         single = len(args.paths) == 1 and not args.paths[0].is_dir() and len(records) == 1
         text = json.dumps(records[0] if single else records, ensure_ascii=False, indent=2)
         text = json_text(text) + "\n"
-    if args.output:
-        atomic_write_text(args.output, text)
+    if output is not None:
+        atomic_write_text(output, text)
     else:
         sys.stdout.write(escape_surrogates(text))
     return 1 if failed or not results else 0

@@ -27,11 +27,15 @@ from samverkan_extract.fields.parties import agreement_regions
 from samverkan_extract.fields.period import in_force_on
 from samverkan_extract.knowledge import knowledge
 from samverkan_extract.labels import vocabulary
+from samverkan_extract.output import escape_surrogates
 from samverkan_extract.schema import Agreement, ErrorRecord, view
 
 
 def _default_id(agreement: Agreement, index: int) -> str:
-    return Path(agreement.source.path).stem if agreement.source.path else f"agreement-{index + 1}"
+    """The source file's stem; the bytes of a name that was not UTF-8 written as \\xNN."""
+    if not agreement.source.path:
+        return f"agreement-{index + 1}"
+    return escape_surrogates(Path(agreement.source.path).stem)
 
 
 def unique_ids(raw: Sequence[str]) -> list[str]:

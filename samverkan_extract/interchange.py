@@ -32,7 +32,13 @@ from samverkan_extract.errors import OutputWarning
 from samverkan_extract.fields import FIELDS
 from samverkan_extract.labels import check_lang
 from samverkan_extract.limits import DEFAULT_LIMITS, Limits
-from samverkan_extract.output import Cleaner, atomic_path, atomic_write_text, json_text
+from samverkan_extract.output import (
+    Cleaner,
+    atomic_path,
+    atomic_write_text,
+    escape_surrogates,
+    json_text,
+)
 from samverkan_extract.schema import Agreement
 from samverkan_extract.sources import SourceText, source_texts
 from samverkan_extract.version import __version__
@@ -93,7 +99,7 @@ def _texts(
 
 
 def _guid(*parts: str) -> str:
-    return str(uuid.uuid5(_GUIDS, "\x1f".join(parts)))
+    return str(uuid.uuid5(_GUIDS, escape_surrogates("\x1f".join(parts))))
 
 
 # --- REFI-QDA ---------------------------------------------------------------------------------

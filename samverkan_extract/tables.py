@@ -17,6 +17,7 @@ from typing import Any, Protocol, get_args
 import pandas as pd
 
 from samverkan_extract.fields import FIELDS, Column, Field
+from samverkan_extract.output import escape_surrogates
 from samverkan_extract.schema import Agreement, SourceFormat
 
 Items = Sequence[tuple[str, Agreement]]
@@ -130,7 +131,12 @@ def frame(columns: tuple[Column, ...], data: list[tuple[Any, ...]]) -> pd.DataFr
         elif col.type == "boolean":
             out[col.name] = pd.array(vals, dtype="bool" if col.required else "boolean")
         else:
-            out[col.name] = pd.array(vals, dtype="string")
+            try:
+                out[col.name] = pd.array(vals, dtype="string")
+            except UnicodeEncodeError:  # a file name that was not UTF-8: its bytes as \xNN
+                out[col.name] = pd.array(
+                    [v if v is None else escape_surrogates(v) for v in vals], dtype="string"
+                )
     return pd.DataFrame(out, columns=[c.name for c in columns])
 
 

@@ -321,7 +321,6 @@ def test_failed_sqlite_write_keeps_the_previous_database(
 def test_failed_first_writes_leave_no_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gold_corpus: Corpus
 ) -> None:
-    import pandas as pd
 
     monkeypatch.setattr(export, "_insert_rows", fail_after(2, export._insert_rows))
     with pytest.raises(OSError):
@@ -335,7 +334,6 @@ def test_failed_first_writes_leave_no_file(
 def test_failed_csv_export_leaves_complete_files_and_no_new_datapackage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gold_corpus: Corpus
 ) -> None:
-    import pandas as pd
 
     export.write_csv(gold_corpus, tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}

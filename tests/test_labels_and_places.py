@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 from typing import Any, get_args
 
-import pandas as pd
 import pytest
 
 from samverkan_extract import cli
@@ -176,7 +175,9 @@ def test_timeline_says_what_is_in_force_on_a_day(big: Corpus) -> None:
     t = timeline(big, day="2024-06-01").set_index("agreement_id")
     assert bool(t.loc["vasteras_2023", "in_force"])  # open-ended, started 2023
     assert not bool(t.loc["linkoping_2023", "in_force"])  # no period stated
-    assert sorted(big.in_force("2024-06-01").ids) == sorted(i for i in t.index if t.loc[i, "in_force"])
+    assert sorted(big.in_force("2024-06-01").ids) == sorted(
+        i for i in t.index if t.loc[i, "in_force"]
+    )
     assert t.loc["000_5d68ca22a3f54acc", "name"] == "Osby kommun (2023–2026)"
 
 
