@@ -23,7 +23,7 @@ TODAY = "#c0392b"
 
 
 def timeline_size(n: int) -> tuple[float, float]:
-    return 11.0, min(max(1.6, 0.34 * n + 1.1), 30.0)
+    return 11.0, min(max(2.0, 0.34 * n + 1.5), 30.0)
 
 
 def draw_timeline(
@@ -76,8 +76,11 @@ def draw_timeline(
             Patch(facecolor=OPEN, edgecolor=EDGE, hatch="//", label=text("open_ended", lang)),
             Patch(color=TODAY, label=today),
         ],
-        loc="lower right",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.06 if n > 8 else -0.14),
+        ncol=4,
         fontsize=8,
+        frameon=False,
     )
     if n <= label_limit:
         ax.set_yticks(range(n), labels=list(t["name"]), fontsize=8)

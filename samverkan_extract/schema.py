@@ -235,19 +235,32 @@ class Agreement(Model):
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Agreement:
-        """A record from its JSON (``to_json()`` output, or a gold file)."""
+        """A record from its JSON: what ``to_json()``, ``extract --format json`` and
+        ``extract DIR -o OUTDIR/`` write, or a gold file (plain values without evidence).
+        The record is validated against the contract (a wrong id or a date that is not
+        ISO raises ``pydantic.ValidationError`` naming the field), so
+        ``Agreement.from_json(record.to_json()) == record`` always holds. For many
+        records, ``Corpus.from_json(paths)``."""
         return cls.from_record(json.loads(text))
 
     def _repr_html_(self) -> str:
         """A notebook shows the record as a table: each value, its page and its evidence."""
         return str(view("agreement_html")(self))
 
-    def show(self, *, path: str | Path | None = None, jupyter: bool | None = None) -> str | None:
+    def show(
+        self,
+        *,
+        path: str | Path | None = None,
+        jupyter: bool | None = None,
+        lang: str = "sv",
+    ) -> str | None:
         """The source text with every value highlighted and labelled by its field, to check
         each against the text it came from (displaCy). Re-reads ``path`` (default: the
-        source file) and refuses a file that changed. In a notebook it displays the HTML
-        and returns ``None``; elsewhere (or with ``jupyter=False``) it returns the HTML."""
-        shown: str | None = view("show")(self, path=path, jupyter=jupyter)
+        source file) and refuses a file that changed. The text keeps its own spacing and a
+        PDF's page breaks are marked; values are labelled in ``lang`` ("sv" or "en"). In a
+        notebook it displays the HTML and returns ``None``; elsewhere (or with
+        ``jupyter=False``) it returns the HTML."""
+        shown: str | None = view("show")(self, path=path, jupyter=jupyter, lang=lang)
         return shown
 
 
