@@ -206,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", type=Path, required=True, help="folder of gold .json records")
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--per-document", action="store_true", help="also print each document's F1")
+    p.add_argument(
+        "--errors",
+        action="store_true",
+        help="also list every false positive and negative, with the evidence of each extra value",
+    )
     _add_batch_options(p)
 
     return parser
@@ -426,6 +431,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             for c in scores.values():
                 total.add(c)
             print(f"{stem:<40} F1 {total.f1:.3f}")
+    if args.errors:
+        print(report.errors())
     print(report.table())
     return 1 if errors else 0
 

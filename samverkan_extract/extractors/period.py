@@ -20,12 +20,15 @@ from samverkan_extract.extractors.context import Context
 from samverkan_extract.extractors.registry import extractor
 from samverkan_extract.schema import Period, Precision
 
+# Patterns used in the functions below, compiled once.
+_YEAR_DIGITS = regex.compile(r"\d{4}")
+
 PERIOD_WORDS = regex.compile(
     r"(?i)gäll\w*|giltig\w*|löper|löptid|period\w*|avtalstid|under\s+åren|för\s+åren|"
     r"\båren\b|börjar|träder\s+i\s+kraft|sträcker\s+sig|omfattar\s+åren|avser\s+åren"
 )
 CONNECTOR = regex.compile(
-    r"(?i)^\s*(?:,\s*)?(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|till|fram\s+till|[-–—]|"
+    r"(?i)^\s*(?:,\s*)?(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|till|fram\s+till|[-–—]{1,2}|"
     r"och\s+(?:löper\s+ut|upphör\s+att\s+gälla|upphör|gäller\s+t\.?\s?o\.?\s?m\.?)|och\s+"
     r"(?:gäller\s+|löper\s+)?(?:fram\s+)?till(?:\s+och\s+med)?|samt\s+till|intill|through)\s*"
     r":?\s*(?:den\s+)?$"
@@ -211,7 +214,7 @@ def _year_range(ctx: Context, start: int, end: int) -> Period | None:
 
 
 def _period(ctx: Context, a: DateMatch, b: DateMatch, start: int, end: int) -> Period:
-    precision: Precision = "day" if a.precision == b.precision == "day" else "month"
+    precision: Precision = "day" if {a.precision, b.precision} <= {"day", "week"} else "month"
     return Period(
         start=a.first_day.isoformat(),
         end=b.last_day.isoformat(),
@@ -224,7 +227,7 @@ def _year_lists(text: str, offset: int) -> list[tuple[int, int, int, int]]:
     """Consecutive years listed one by one, as (start, end, first, last)."""
     out = []
     for m in YEAR_LIST.finditer(text):
-        years = [int(y) for y in regex.findall(r"\d{4}", m.group(0))]
+        years = [int(y) for y in _YEAR_DIGITS.findall(m.group(0))]
         if len(years) >= 2 and all(b == a + 1 for a, b in zip(years, years[1:], strict=False)):
             out.append((m.start() + offset, m.end() + offset, years[0], years[-1]))
     return out

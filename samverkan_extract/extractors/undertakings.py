@@ -83,6 +83,8 @@ def _find(ctx: Context) -> list[Undertaking]:
             continue
         party, lead_start = lead
         kinds = party_kinds(ctx, party)
+        if not kinds:
+            continue  # "Utifrån lägesbilden lovar ...": no party named
         heading = _heading_above(ctx, blocks, i)
         for start, end, n in _listed_under(ctx, blocks, i):
             used.add(n)
@@ -101,7 +103,9 @@ def _find(ctx: Context) -> list[Undertaking]:
         if len(ctx.text[start:end].split()) < MIN_WORDS:
             continue
         party = m.group("party")
-        out.append(Undertaking(party, party_kinds(ctx, party), start, end, sent.start_char))
+        kinds = party_kinds(ctx, party)
+        if kinds:
+            out.append(Undertaking(party, kinds, start, end, sent.start_char))
     out.sort(key=lambda u: u.start)
     return out
 
@@ -188,7 +192,7 @@ def _is_role_word(party: str) -> bool:
 
 
 def party_kinds(ctx: Context, party: str) -> tuple[PartyKind, ...]:
-    """The kinds of party a name as written stands for."""
+    """The kinds of party a name as written stands for; none when it names no party."""
     pats = ctx.kb.derived("undertaking_patterns", _patterns)
     folded = " ".join(party.split())
     if pats["all"].match(folded):
@@ -204,7 +208,7 @@ def party_kinds(ctx: Context, party: str) -> tuple[PartyKind, ...]:
         for mention in find_mentions(ctx, start, start + len(party), others=True):
             if mention.resolved.kind not in found:
                 found.append(mention.resolved.kind)
-    return tuple(sorted(found, key=_KIND_ORDER.index)) or ("other",)
+    return tuple(sorted(found, key=_KIND_ORDER.index))
 
 
 _KIND_ORDER = ["municipality", "police", "prison_probation", "other"]

@@ -113,16 +113,21 @@ class Comparison:
 
 @dataclass
 class Counts:
-    """True positives, false positives, false negatives of one metric."""
+    """True positives, false positives, false negatives of one metric, and what the false
+    ones were (for ``evaluate --errors``)."""
 
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    extra: list[str] = field(default_factory=list, compare=False)  # false positives
+    missed: list[str] = field(default_factory=list, compare=False)  # false negatives
 
     def add(self, other: Counts) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
+        self.extra += other.extra
+        self.missed += other.missed
 
     @property
     def precision(self) -> float:
@@ -235,7 +240,13 @@ def plain(item: Any) -> Any:
 
 def score_sets(gold: Iterable[Any], pred: Iterable[Any]) -> Counts:
     g, p = set(gold), set(pred)
-    return Counts(len(g & p), len(p - g), len(g - p))
+    return Counts(
+        len(g & p),
+        len(p - g),
+        len(g - p),
+        sorted(map(_said, p - g)),
+        sorted(map(_said, g - p)),
+    )
 
 
 def score_scalar(gold: Any, pred: Any) -> Counts:
@@ -245,7 +256,19 @@ def score_scalar(gold: Any, pred: Any) -> Counts:
         return Counts()
     if g == p:
         return Counts(1, 0, 0)
-    return Counts(0, int(p is not None), int(g is not None))
+    return Counts(
+        0,
+        int(p is not None),
+        int(g is not None),
+        [_said(pred)] if p is not None else [],
+        [_said(gold)] if g is not None else [],
+    )
+
+
+def _said(value: Any) -> str:
+    if isinstance(value, tuple):
+        return " / ".join("–" if v is None else str(v) for v in value)
+    return str(value)
 
 
 def grouped(

@@ -126,10 +126,12 @@ def _match(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> Counts:
         )
         if match is None:
             counts.fn += 1
+            counts.missed.append(f"{sorted(kinds(g))}: {g.get('text')}")
         else:
             counts.tp += 1
             unmatched.pop(match)
     counts.fp += len(unmatched)
+    counts.extra += [f"{sorted(kinds(p))}: {p.get('text')}" for p in unmatched]
     return counts
 
 

@@ -81,7 +81,10 @@ def _score_meetings(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> C
             counts.tp += 1
         else:
             counts.fn += 1
-            counts.fp += int(any(v is not None for v in stated))
+            counts.missed.append(f"{g['type']}: {g['meetings_per_year']:g}/year")
+            if any(v is not None for v in stated):
+                counts.fp += 1
+                counts.extra.append(f"{g['type']}: {stated}")
     return counts
 
 

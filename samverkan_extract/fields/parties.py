@@ -131,10 +131,12 @@ def _match_parties(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> Co
                 break
         if match is None:
             counts.fn += 1
+            counts.missed.append(f"{g.get('name')} ({key[0]}: {key[1]})")
         else:
             counts.tp += 1
             unmatched.pop(match)
     counts.fp += len(unmatched)
+    counts.extra += [f"{k[0]}: {k[1]}" for k in unmatched]
     return counts
 
 

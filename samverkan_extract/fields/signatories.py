@@ -82,7 +82,10 @@ def _score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Counts]:
             titles.tp += 1
         else:
             titles.fn += 1
-            titles.fp += int(bool(p.get("title")))
+            titles.missed.append(f"{g['name']}: {g['title']}")
+            if p.get("title"):
+                titles.fp += 1
+                titles.extra.append(f"{p['name']}: {p['title']}")
     return {
         "signatories": score_sets((name(s) for s in gs), (name(s) for s in ps)),
         "signatory_titles": titles,

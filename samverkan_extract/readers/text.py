@@ -17,6 +17,7 @@ from samverkan_extract.document import (
     numbering_kind,
 )
 from samverkan_extract.errors import InputError
+from samverkan_extract.knowledge import knowledge
 from samverkan_extract.limits import Limits
 from samverkan_extract.readers.common import (
     BULLETS,
@@ -146,6 +147,8 @@ _QUOTE = regex.compile(r"^\s*>\s?")
 _DATE_LIKE = regex.compile(r"\d{4}-\d{2}|\d{1,2}\s+\p{Ll}+\s+\d{4}")
 
 
+# A line this long was not hard-wrapped by anyone (wrapped text keeps to 60-100).
+UNWRAPPED_LINE = 160
 # What a paragraph becomes in the Document; the rest are paragraphs.
 _BLOCK_KINDS: dict[str, BlockKind] = {
     "heading": "heading",
@@ -227,7 +230,9 @@ def wrap_width(lines: list[str]) -> int | None:
     with a paragraph on each line gives a width no short line comes near."""
     lengths = sorted(len(x.strip()) for x in lines if x.strip())
     if len(lengths) < 10:
-        return None
+        # Too few lines to tell a width, unless one is longer than any wrapped text's:
+        # then nothing was wrapped, and every break is meant.
+        return lengths[-1] if lengths and lengths[-1] >= UNWRAPPED_LINE else None
     return lengths[int(0.95 * (len(lengths) - 1))]
 
 
@@ -359,8 +364,10 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
         if _TABLE_ROW.match(line):
             close()
             if not _TABLE_RULE.match(line):
-                cells = [strip_inline_markup(c) for c in line.strip().strip("|").split("|")]
-                table.append([_HTML_BREAK.sub("\n", c).strip() for c in cells])
+                cells = [_HTML_BREAK.sub("\n", c) for c in line.strip().strip("|").split("|")]
+                table.append(
+                    ["\n".join(map(strip_inline_markup, c.split("\n"))).strip() for c in cells]
+                )
             continue
         close_table()
         if not line.strip():
@@ -426,7 +433,14 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
         if para.kind == "list_item" and para.level == 1 and para.rows:
             raw = para.rows[0][0]
             m = _NUMBERED_HEADING.match(raw)
-            after_item = prev is not None and prev.kind == "list_item" and prev.level == 1
+            # an item of the same list before it; a list under it is deeper ("4. Prioriterade
+            # områden" over indented "1. Narkotika", "2. ...")
+            after_item = (
+                prev is not None
+                and prev.kind == "list_item"
+                and prev.level == 1
+                and prev.depth == para.depth
+            )
             if (
                 m
                 and _is_heading_line(m.group("title"))
@@ -434,7 +448,10 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
                 and not after_item
                 and _is_body(nxt)
                 and nxt is not None
-                and nxt.kind != "list_item"
+                and (
+                    nxt.kind != "list_item"
+                    or (nxt.depth > para.depth and _names_section(m.group("title")))
+                )
             ):
                 para.kind, para.lines = "heading", [raw.strip()]
                 para.level = _numbered_level(m.group("number"))
@@ -493,6 +510,11 @@ def _run_in_headings(paras: list[_Para]) -> list[_Para]:
     return out
 
 
+def _names_section(title: str) -> bool:
+    """A title that names a section agreements have ("Prioriterade områden", "Parter")."""
+    return any(t.pattern.search(title) for t in knowledge().topics if t.id != "other")
+
+
 def _numbered_level(number: str) -> int:
     """ "2" is a chapter, "2.1" a section under it; roman numerals, letters and § are
     chapters."""
@@ -512,6 +534,8 @@ def _is_heading_line(line: str) -> bool:
         return False
     if line.endswith((",", ";")):
         return False
+    if len(words) > 1 and words[-1].casefold() in knowledge().vocabulary["layout"]["open_endings"]:
+        return False  # "... mellan Exby kommun och": the sentence goes on below
     return not (line.endswith(".") and len(words) > 8)
 
 
