@@ -179,8 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         type=str,
-        help="write here instead of standard output; a folder (ending in '/', or one that "
-        "exists) gets one .json and one normalised .txt per document",
+        help="write here instead of standard output; a folder (ending in '/') gets one .json "
+        "and one normalised .txt per document",
     )
     p.add_argument(
         "--corrections",
@@ -249,8 +249,9 @@ def _print_error(result: ErrorRecord) -> None:
 
 
 def _is_folder_output(path: str | None) -> bool:
-    """``-o OUTDIR/`` (a trailing slash) or ``-o`` naming a folder that exists."""
-    return path is not None and (path.endswith(("/", "\\")) or Path(path).is_dir())
+    """``-o OUTDIR/``: a trailing slash asks for one file per document (``-o`` naming a
+    folder without it stays an error, so a typo never scatters files)."""
+    return path is not None and path.endswith(("/", "\\"))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

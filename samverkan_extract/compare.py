@@ -52,7 +52,7 @@ def dimension(kind: str) -> Dimension:
 
 
 def agreement_name(agreement: Agreement, aid: str = "", lang: str = "sv") -> str:
-    """An agreement as people name it: "Osby kommun (2023–2026)"; its title, or its id,
+    """An agreement as people name it: "Ystads kommun (2024–2027)"; its title, or its id,
     when it names no municipality."""
     munis = ", ".join(m.name for m in agreement.municipalities)
     who = munis or (agreement.title.value if agreement.title else "") or aid
@@ -106,7 +106,7 @@ def matrix(
     where the agreement (or any agreement of the place) has the id, ``count`` how many
     agreements of the place have it, ``share`` what share of them. Columns are every id of
     the dimension. With ``lang`` ("sv", "en") columns and agreements are named for people
-    (labels, "Osby kommun (2023–2026)") instead of by id.
+    (labels, "Ystads kommun (2024–2027)") instead of by id.
     """
     d = dimension(kind)
     if how not in ("any", "count", "share"):
@@ -297,7 +297,7 @@ def in_force_today(corpus: Records, day: dt.date | str | None = None) -> list[st
 def timeline(corpus: Corpus, *, day: dt.date | str | None = None, lang: str = "sv") -> pd.DataFrame:
     """Start and end of validity per agreement, earliest start first; agreements that
     state no period come last with empty dates. ``name`` is the agreement as people name
-    it ("Osby kommun (2023–2026)"), ``in_force`` whether it is in force on ``day``
+    it ("Ystads kommun (2024–2027)"), ``in_force`` whether it is in force on ``day``
     (default today)."""
     t = corpus.agreements_table()
     names = agreement_names(corpus, lang)

@@ -144,22 +144,30 @@ def _check_dependencies(args: argparse.Namespace) -> None:
         require("matplotlib", "report", "The HTML report (-o report.html)")
 
 
+def _resolved(path: Path) -> Path | None:
+    """The path with symlinks resolved; ``None`` for one that cannot be (a loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return None
+
+
 def refuse_inputs_as_outputs(inputs: Sequence[Path], outputs: Sequence[tuple[str, Path]]) -> None:
     """An output that would overwrite one of the input files, or write into an input
     folder, is refused before anything is read."""
-    files: set[Path] = set()
-    folders: set[Path] = set()
-    for p in inputs:
-        try:
-            resolved = p.resolve()
-        except OSError:
-            continue
-        (folders if p.is_dir() else files).add(resolved)
     from samverkan_extract.api import expand_paths
 
-    files |= {f.resolve() for f in expand_paths([p for p in inputs if p.is_dir()])}
+    files: set[Path | None] = set()
+    folders: set[Path | None] = set()
+    for p in inputs:
+        (folders if p.is_dir() else files).add(_resolved(p))
+    files |= {_resolved(f) for f in expand_paths([p for p in inputs if p.is_dir()])}
+    files.discard(None)
+    folders.discard(None)
     for what, out in outputs:
-        target = out.resolve()
+        target = _resolved(out)
+        if target is None:
+            continue  # the writer will say what is wrong with it
         if target in files:
             raise SamverkanError(f"{out}: {what} would overwrite an input file; name another")
         if out.suffix == "" and target in folders:

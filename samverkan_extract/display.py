@@ -352,7 +352,7 @@ def _header(column: str, lang: str) -> str:
 
 
 def corpus_html(corpus: Corpus, max_rows: int = CORPUS_ROWS, lang: str = "sv") -> str:
-    """One row per agreement (the first ``max_rows``) named "Osby kommun (2023–2026)", its
+    """One row per agreement (the first ``max_rows``) named "Ystads kommun (2024–2027)", its
     id on hover, the files not read, and where the tables are."""
     import pandas as pd
 

@@ -526,3 +526,22 @@ def test_an_agreement_whose_source_changed_is_left_out_with_a_warning(
     with pytest.warns(UserWarning, match="left out.*changed since"):
         tasks = interchange.label_studio_tasks(corpus)
     assert tasks == []
+
+
+def test_the_readme_corrections_example_applies(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    example = readme.split("```csv\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "corrections.csv"
+    path.write_text(example, "utf-8")
+    corpus = se.extract_many([CORPUS / "000_5d68ca22a3f54acc.txt"], jobs=1, corrections=path)
+    assert [c.path for c in corpus[0].corrections] == ["period.end", "forums[1].type", "forums[4]"]
+
+
+def test_readme_and_docs_link_nothing_outside_the_repository() -> None:
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = page.read_text("utf-8")
+        assert not re.search(r"https?://", text), page.name
+        for target in re.findall(r"\]\(([^)#]+)", text):
+            assert (page.parent / target).resolve().is_relative_to(ROOT), (page.name, target)
+            assert (page.parent / target).exists(), (page.name, target)
+        assert "../shared" not in text, page.name
