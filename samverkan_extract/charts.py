@@ -22,7 +22,9 @@ NOT_IN_FORCE = "#b8c4ce"
 TODAY = "#c0392b"
 
 
-def timeline_size(n: int) -> tuple[float, float]:
+def timeline_size(n: int, label_limit: int = TIMELINE_LABEL_LIMIT) -> tuple[float, float]:
+    if n > label_limit:  # one thin line per agreement, no labels: a fixed height
+        return 11.0, 8.0
     return 11.0, min(max(2.0, 0.34 * n + 1.5), 30.0)
 
 
@@ -55,8 +57,21 @@ def draw_timeline(
     current = t["in_force"].to_numpy(dtype=bool)
     open_ = t["open_ended"].to_numpy(dtype=bool)
     colours = [STATED if c else NOT_IN_FORCE for c in current]
-    ax.barh(range(n), width, left=left, height=0.62, color=colours, edgecolor=EDGE)
-    if open_.any():
+    if n > label_limit:
+        # Many agreements: one line each (a bar per agreement costs a patch each).
+        ax.hlines(
+            range(n),
+            left,
+            left + width,
+            colors=[
+                OPEN if o and c else col for o, c, col in zip(open_, current, colours, strict=True)
+            ],
+            linewidth=max(0.4, min(4.0, 500 / n)),
+            linestyles=["dotted" if o else "solid" for o in open_],
+        )
+    else:
+        ax.barh(range(n), width, left=left, height=0.62, color=colours, edgecolor=EDGE)
+    if open_.any() and n <= label_limit:
         idx = [i for i in range(n) if open_[i]]
         ax.barh(
             idx,

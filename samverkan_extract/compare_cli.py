@@ -189,9 +189,10 @@ def run_compare(args: argparse.Namespace, extract_all: ExtractAll) -> int:
     """Extract, filter, write every requested output; 1 when any file failed or nothing
     is left to compare."""
     from samverkan_extract import export
-    from samverkan_extract.compare import duplicate_ids, summary
+    from samverkan_extract.compare import CROSSTABS, crosstab, duplicate_ids, summary
     from samverkan_extract.corpus import Corpus, check_filter_names
     from samverkan_extract.corrections import load_corrections
+    from samverkan_extract.fields import crosstabs
     from samverkan_extract.labels import count
 
     lang = getattr(args, "lang", "sv")
@@ -276,6 +277,12 @@ def run_compare(args: argparse.Namespace, extract_all: ExtractAll) -> int:
         table = table[["dimension_label", "label", "count", "share"]]
         table["share"] = table["share"].map(lambda s: "" if s != s else f"{s:.0%}")
         sys.stdout.write(table.to_string(index=False) + "\n")
+        for name in CROSSTABS:  # commitments by party kind x category, when there are any
+            ct = crosstab(corpus, name, lang=lang)
+            ct = ct.loc[ct.sum(axis=1) > 0, ct.sum(axis=0) > 0]
+            if ct.size:
+                title = next(c.label(lang) for c in crosstabs() if c.name == name)
+                sys.stdout.write(f"\n{title}\n{ct.to_string()}\n")
 
     munis = corpus.municipalities()
     filtered = f" of {read} read" if len(corpus) != read else ""

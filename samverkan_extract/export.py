@@ -255,7 +255,7 @@ def _sheet(
                 cell = WriteOnlyCell(ws, value=v)
                 cell.number_format = DATE_FORMAT
                 row.append(cell)
-            elif isinstance(v, str):
+            elif isinstance(v, str) and v.startswith("="):  # never: neutralised above
                 cell = WriteOnlyCell(ws, value=v)
                 cell.data_type = "s"  # text, never a formula
                 row.append(cell)

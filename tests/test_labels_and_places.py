@@ -322,3 +322,46 @@ def test_optional_additions_in_the_notebook_view(big: Corpus) -> None:
     assert 'data-field="commitments[0]"' in html
     assert "tills vidare" in big["vasteras_2023"]._repr_html_()
     assert "Medborgarlöfte" in big.filter(type="medborgarlofte")._repr_html_()
+
+
+def test_optional_additions_reach_every_export(big: Corpus, tmp_path: Path) -> None:
+    from samverkan_extract import export
+
+    promises = big.filter(type="medborgarlofte")
+    export.write_csv(promises, tmp_path / "csv")
+    export.write_sqlite(promises, tmp_path / "a.db")
+    export.write_jsonl(promises, tmp_path / "r.jsonl")
+    n = sum(
+        max(1, len(c.get("categories") or []))
+        for s in promises.ids
+        for c in GOLD[s].get("commitments") or []
+    )
+    assert n
+    rows = (tmp_path / "csv" / "commitments.csv").read_text("utf-8").splitlines()
+    assert len(rows) - 1 == n
+    assert "medborgarlofte" in (tmp_path / "csv" / "agreements.csv").read_text("utf-8")
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "a.db")
+    assert con.execute("SELECT COUNT(*) FROM commitments").fetchone()[0] == n
+    assert {r[0] for r in con.execute("SELECT document_type FROM agreements")} == {"medborgarlofte"}
+    con.close()
+    back = Corpus.from_json([tmp_path / "r.jsonl"])
+    assert [len(a.commitments) for a in back] == [len(a.commitments) for a in promises]
+    pytest.importorskip("openpyxl")
+    export.write_xlsx(promises, tmp_path / "t.xlsx")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert wb["commitments"].max_row - 1 == n
+
+
+def test_compare_summary_prints_the_commitments_cross_table(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    promise = (
+        ROOT / "tests" / "data" / "breadth" / "agreements" / "alingsas_medborgarlofte_2023.txt"
+    )
+    assert cli.main(["compare", str(promise), "-q", "-j", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Åtaganden per part och område" in out and "Polisen" in out
