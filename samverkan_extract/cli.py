@@ -207,6 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--per-document", action="store_true", help="also print each document's F1")
     p.add_argument(
+        "--per-field",
+        action="store_true",
+        help="also print, document by document, each field that is not perfect and its counts",
+    )
+    p.add_argument(
         "--errors",
         action="store_true",
         help="also list every false positive and negative, with the evidence of each extra value",
@@ -432,6 +437,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             for c in scores.values():
                 total.add(c)
             print(f"{stem:<40} F1 {total.f1:.3f}")
+    if args.per_field:
+        print(report.per_field())
     if args.errors:
         print(report.errors())
     print(report.table())

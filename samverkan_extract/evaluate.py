@@ -26,6 +26,17 @@ class Report:
     missing: list[str] = field(default_factory=list)
     predictions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def per_field(self) -> str:
+        """Document by document, each metric that is not perfect: its F1, tp, fp, fn."""
+        lines = []
+        for stem, scores in self.documents.items():
+            for metric, c in scores.items():
+                if c.fp or c.fn:
+                    lines.append(
+                        f"{stem:<40} {metric:<20} F1 {c.f1:.3f}  tp {c.tp} fp {c.fp} fn {c.fn}"
+                    )
+        return "\n".join(lines)
+
     def errors(self) -> str:
         """Every false negative ("missed", the gold value) and false positive ("extra",
         the predicted value and the evidence it was read from), document by document."""

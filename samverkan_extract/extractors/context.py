@@ -129,8 +129,13 @@ class Context:
         return [Sentence(s, e, self.text[s:e]) for s, e in spans]
 
     @cached_property
-    def signature_zone_start(self) -> int:
+    def signature_zone(self) -> tuple[int, int]:
+        """Where the signatures are: their start and end in the text."""
         return find_signature_zone(self.document)
+
+    @property
+    def signature_zone_start(self) -> int:
+        return self.signature_zone[0]
 
 
 def clean_value(text: str) -> str:

@@ -47,14 +47,29 @@ POLICE_REFERENCE = regex.compile(r"(?<![\w/.])[A-Z]\d{3}\.\d{3}/\d{4}(?![\w/])")
 def extract_title(ctx: Context) -> Item | None:
     blocks = [b for b in ctx.document.blocks[:HEAD_BLOCKS] if b.kind not in ("header", "footer")]
     candidates = [b for b in blocks if b.kind in (*HEADING_KINDS, "paragraph")]
-    for block in candidates:
+    for n, block in enumerate(candidates):
         text = ctx.document.block_text(block)
         if TITLE_WORDS.search(text) and _title_like(text):
-            return _item(ctx, *_title_lines(ctx, block.start, block.end))
+            start, end = _title_lines(ctx, block.start, block.end)
+            after = candidates[n + 1] if n + 1 < len(candidates) else None
+            bare = len(ctx.text[start:end].split()) <= 2  # the document's kind, no more
+            if bare and end == block.end and after and _goes_on(ctx.document.block_text(after)):
+                end = after.end  # "SAMVERKANSÖVERENSKOMMELSE" over "mellan Exby kommun och ..."
+            return _item(ctx, start, end)
     headings = [b for b in blocks if b.kind in HEADING_KINDS]
     if headings:
         return _item(ctx, headings[0].start, headings[0].end)
     return None
+
+
+def _goes_on(text: str) -> bool:
+    """A line set apart under a title that carries on its phrase in lower case."""
+    return (
+        "\n" not in text
+        and text[:1].islower()
+        and len(text.split()) <= 12
+        and not text.rstrip().endswith((".", ":"))
+    )
 
 
 def _title_like(text: str) -> bool:

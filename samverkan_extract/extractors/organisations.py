@@ -25,11 +25,13 @@ AREA_PREFIX = (
     r"(?:lokalpolisområde(?:t|ts|s)?|LPO|lokalpolisområdeschef(?:en)?(?:\s+för)?|"
     r"polisområde(?:t)?|chef\s+(?:för\s+)?(?:LPO|lokalpolisområde(?:t)?))"
 )
+# A direction after an area's name: "Hälsingland Västra", "Stockholm Norra".
+DIRECTION = r"(?:Norra|Södra|Östra|Västra)"
 GENERIC_AREA = (
     r"(?!(?i:lokalpolis|polis|LPO\b|kommun|region))"
     r"(?:(?:Mitt|Norra|Södra|Östra|Västra|Nordöstra|Nordvästra|Sydöstra|Sydvästra|Inre|Yttre|Centrala)\s+)?"
     r"\p{Lu}[\p{L}-]+s?(?:\s*/\s*\p{Lu}[\p{L}-]+)?"
-    r"(?:\s+(?:Norr|Syd|Söder|Öst|Öster|Väst|Väster|Nord|Centrum|City|Inre|Yttre))?"
+    r"(?:\s+(?:Norr|Syd|Söder|Öst|Öster|Väst|Väster|Nord|Norra|Södra|Östra|Västra|Centrum|City|Inre|Yttre))?"
 )
 
 
@@ -76,7 +78,7 @@ def _police_pattern() -> regex.Pattern[str]:
 
 def _build_police_pattern(kb: Knowledge) -> regex.Pattern[str]:
     known = "|".join(regex.escape(f) for f, _ in kb.area_names())
-    area = rf"(?P<area>(?:{known})s?(?![\p{{L}}])|{GENERIC_AREA})"
+    area = rf"(?P<area>(?:{known})s?(?:[ \t]+{DIRECTION})?(?![\p{{L}}])|{GENERIC_AREA})"
     before = (
         rf"(?P<gen>(?:{known})s?|\p{{Lu}}[\p{{L}}-]+s)[ \t]+lokalpolisområde(?:t)?(?![\p{{L}}])"
     )
@@ -226,7 +228,7 @@ def find_mentions(ctx: Context, start: int, end: int, *, others: bool) -> list[M
     for mention in raw:
         if kept and mention.start < kept[-1].end:
             continue
-        if text[mention.start - 1 : mention.start] in QUOTES:
+        if mention.start and text[mention.start - 1] in QUOTES:
             continue  # a short name being defined: «"Kriminalvården"»
         if NOT_A_PARTY_BEFORE.search(text, max(0, mention.start - 30), mention.start):
             continue  # "nedan kallad Kriminalvården", "651 84 Karlstad"

@@ -313,7 +313,7 @@ def _parties_from_mentions(ctx: Context) -> list[Party]:
         parties += _parties_in_prose(ctx, b.start, b.end)
     zone = ctx.signature_zone_start
     if zone < len(ctx.text):
-        signed = _parties_in_prose(ctx, zone, len(ctx.text))
+        signed = _parties_in_prose(ctx, zone, ctx.signature_zone[1])
         have = {p.kind for p in parties}
         parties += [p for p in signed if p.kind not in have or p.kind == "municipality"]
     if not parties:

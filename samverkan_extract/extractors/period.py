@@ -33,7 +33,26 @@ CONNECTOR = regex.compile(
     r"(?:gäller\s+|löper\s+)?(?:fram\s+)?till(?:\s+och\s+med)?|samt\s+till|intill|through)\s*"
     r":?\s*(?:den\s+)?$"
 )
-OPEN_END = regex.compile(r"(?i)tills\s+vidare|tillsvidare|utan\s+slutdatum|löpande\s+tills")
+# "tills vidare", "gäller löpande", "till dess att en ny överenskommelse tecknas": the
+# period runs on, with no end (only where the text gives no end date).
+OPEN_END = regex.compile(
+    r"(?i)tills\s+vidare|tillsvidare|utan\s+slutdatum|löpande\s+tills|"
+    r"(?:gäller|löper)\s+(?:\w+\s+){0,2}?löpande|löpande\s+(?:från|fr\.?\s?o\.?\s?m)|"
+    r"till\s+dess\s+(?:att\s+)?(?:en\s+)?ny\w*\s+(?:\w+\s+){0,2}?"
+    r"(?:tecknas|presenteras|beslutas|antas|ersätter)"
+)
+# A sentence about the agreement this one replaces, or an earlier period ("ersätter
+# överenskommelsen för perioden 2015–2018"): not this agreement's period.
+EARLIER = regex.compile(r"(?i)\b(?:ersätter|ersatte|föregående|tidigare|förra|föregångare)\b")
+# "kan förlängas": the period may be extended; it does not move the end.
+EXTENSION = regex.compile(
+    r"(?i)kan\s+(?:\w+\s+){0,2}?förläng\w*|möjlighet\s+(?:till|att)\s+förläng\w*"
+)
+# "Löftet gäller under 2024": one whole year.
+SINGLE_YEAR = regex.compile(
+    r"(?i)\b(?:under|för|avser|omfattar)\s+(?:hela\s+)?(?:år(?:et)?\s+)?"
+    r"(?P<y>(?:19|20)\d\d)\b(?!\s*(?:[-–—/]|till)\s*\d)"
+)
 FROM = regex.compile(r"(?i)(?:från\s+och\s+med|fr\.?\s?o\.?\s?m\.?|från)\s+(?:den\s+)?$")
 # "mellan 2024-01-01 och 2026-12-31": "och" joins a range only after "mellan".
 BETWEEN = regex.compile(r"(?i)mellan\s+(?:den\s+)?$")
@@ -73,11 +92,27 @@ DURATION = regex.compile(
 
 @extractor("period")
 def extract_period(ctx: Context) -> Period | None:
-    """Look where a period is stated, most specific place first."""
+    """The period where it is stated, most specific place first; a clause that lets it
+    be extended ("kan förlängas") is a warning, never a later end."""
+    period = _find_period(ctx)
+    if period is not None:
+        limit = ctx.signature_zone_start
+        for s in ctx.sentences(0, limit):
+            if PERIOD_WORDS.search(s.text) and (m := EXTENSION.search(s.text)):
+                ctx.warnings.append(
+                    f"the period may be extended ({m.group()!r}); its end is the one stated"
+                )
+                break
+    return period
+
+
+def _find_period(ctx: Context) -> Period | None:
     limit = ctx.signature_zone_start
     places: list[tuple[int, int]] = [(s.start, s.end) for s in ctx.sections_about("period")]
     places += [
-        (s.start_char, s.end_char) for s in ctx.sentences(0, limit) if PERIOD_WORDS.search(s.text)
+        (s.start_char, s.end_char)
+        for s in ctx.sentences(0, limit)
+        if PERIOD_WORDS.search(s.text) and not EARLIER.search(s.text)
     ]
     for start, end in places:
         if _from_signing(ctx, start, end):
@@ -90,12 +125,25 @@ def extract_period(ctx: Context) -> Period | None:
         )
         if period:
             return period
-    title = ctx.document.blocks[:12]
-    places += [(b.start, b.end) for b in title if b.kind in HEADING_KINDS]
+    stated = list(places)
+    title = ctx.values.get("title")
+    if title is not None:  # "Samverkansöverenskommelse 2022–2025", set as a heading or not
+        places.append((title.evidence.start, title.evidence.end))
+    head = ctx.document.blocks[:12]
+    places += [(b.start, b.end) for b in head if b.kind in HEADING_KINDS]
     for start, end in places:
         period = _year_range(ctx, start, end)
         if period:
             return period
+    for start, end in stated:
+        if m := SINGLE_YEAR.search(ctx.text, start, end):
+            y = m.group("y")
+            return Period(
+                start=f"{y}-01-01",
+                end=f"{y}-12-31",
+                precision="year",
+                evidence=ctx.evidence(m.start(), m.end()),
+            )
     return None
 
 

@@ -20,7 +20,12 @@ _NON_SPACE = regex.compile(r"\S")
 _SENTENCE_STOP = regex.compile(r"[.!?](?=\s|$)")
 
 PRIORITISE = regex.compile(r"(?i)priorit\w*|fokus\w*|särskilt\s+fokus|satsa\w*\s+på")
-ENUMERATION = regex.compile(r"\s*(?:,|;|\boch\b|\bsamt\b|\bsåväl\b|\bsom\b)\s*")
+# Where an enumeration of areas is cut: commas, "och", "samt" ("i och kring stationen"
+# is one place, not two areas).
+ENUMERATION = regex.compile(
+    r"\s*(?:,|;|(?<!\b(?:i|på|vid|kring|runt|för|mot|av|med|om|till|från|in)\s+)\boch\b|"
+    r"\bsamt\b|\bsåväl\b|\bsom\b)\s*"
+)
 # An area heading longer than this is a sentence; it is read as prose instead.
 AREA_MAX = 250
 # An area named, then explained after a dash: "Välfärdsbrott – att förhindra att ...".
@@ -49,7 +54,27 @@ def extract_priority_areas(ctx: Context) -> list[PriorityArea]:
         areas = _from_section(ctx, section.body_start, section.end)
         if areas:
             return areas
-    return _from_prose(ctx, 0, ctx.signature_zone_start, need_verb=True)
+    return _from_lead_in(ctx) or _from_prose(ctx, 0, ctx.signature_zone_start, need_verb=True)
+
+
+def _from_lead_in(ctx: Context) -> list[PriorityArea]:
+    """A sentence that says what is prioritised and stops at a colon, over a list, under
+    a heading about something else ("... har parterna enats om fyra prioriteringar:")."""
+    blocks = ctx.document.blocks
+    for n, block in enumerate(blocks[:-1]):
+        if block.end > ctx.signature_zone_start or block.kind not in ("paragraph", "label"):
+            continue
+        text = ctx.document.block_text(block).rstrip()
+        if not text.endswith(":") or not PRIORITISE.search(text.rsplit("\n", 1)[-1]):
+            continue
+        items = []
+        for b in blocks[n + 1 :]:
+            if b.kind != "list_item":
+                break
+            items.append(b)
+        if items:
+            return _from_items(ctx, items)
+    return []
 
 
 def _from_promises(ctx: Context) -> list[PriorityArea]:

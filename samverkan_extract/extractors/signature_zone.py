@@ -117,8 +117,9 @@ def _short_line(line: str) -> bool:
     return len(line) <= MAX_LINE * entries and len(line.split()) <= MAX_WORDS * entries
 
 
-def find_signature_zone(document: Document) -> int:
-    """Start of the last run of signature-like blocks that holds a person's name."""
+def find_signature_zone(document: Document) -> tuple[int, int]:
+    """Start and end of the last run of signature-like blocks that holds a person's name
+    (what follows it, a web page's footer links say, is not part of it)."""
     blocks = document.blocks
     i = len(blocks) - 1
     while i >= 0:
@@ -134,7 +135,7 @@ def find_signature_zone(document: Document) -> int:
             for b in run
             for ln in document.block_text(b).split("\n")
         ):
-            return run[0].start
+            return run[0].start, run[-1].end
         if len(blocks) - i > 80:
             break
-    return len(document.text)
+    return len(document.text), len(document.text)

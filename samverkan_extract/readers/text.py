@@ -296,16 +296,39 @@ def _column_runs(lines: list[str]) -> dict[int, tuple[int, list[list[str]]]]:
             i += 1
             continue
         j, members = i, []
+        more: dict[int, str] = {}  # words of a member's first cell on the lines after it
         while j < len(lines) and (not lines[j].strip() or _column_cells(lines[j]) is not None):
             if lines[j].strip():
                 members.append(lines[j])
             j += 1
+            # a first cell that cannot end where it does ("Polismyndigheten,
+            # lokalpolisområde") goes on alone on the next line ("Sandviken")
+            while j < len(lines) and members and _continues_first_cell(members[-1], lines[j]):
+                n = len(members) - 1
+                more[n] = f"{more.get(n, '')} {lines[j].strip()}".strip()
+                j += 1
         while j > i and not lines[j - 1].strip():
             j -= 1
         if len(members) >= 2:
-            runs[i] = (j, _column_rows(members))
+            rows = _column_rows(members)
+            for n, words in more.items():
+                rows[n][0] = f"{rows[n][0]} {words}".strip()
+            runs[i] = (j, rows)
         i = max(j, i + 1)
     return runs
+
+
+def _continues_first_cell(row: str, line: str) -> bool:
+    cells = _column_cells(row)
+    if not cells or not line.strip() or _column_cells(line) is not None:
+        return False
+    first = cells[0][1]
+    words = first.split()
+    open_end = first.endswith(",") or (
+        words[-1].casefold() in knowledge().vocabulary["layout"]["open_endings"]
+    )
+    indent = len(line) - len(line.lstrip())
+    return open_end and abs(indent - cells[0][0]) <= 2 and len(line.strip()) <= COLUMN_CELL_MAX
 
 
 def _column_rows(members: list[str]) -> list[list[str]]:

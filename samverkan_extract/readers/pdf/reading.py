@@ -28,10 +28,10 @@ from samverkan_extract.document import Document, DocumentBuilder
 from samverkan_extract.errors import InputError
 from samverkan_extract.limits import Limits
 from samverkan_extract.readers.common import file_sha256
-from samverkan_extract.readers.ocr import RESOLUTION, check_ocr_available
+from samverkan_extract.readers.ocr import MAX_PIXELS, RESOLUTION, check_ocr_available, ocr_scale
 from samverkan_extract.readers.pdf.chars import needs_ocr, page_words
 from samverkan_extract.readers.pdf.layout import layout_document
-from samverkan_extract.readers.pdf.model import PageContent
+from samverkan_extract.readers.pdf.model import PageContent, Word
 from samverkan_extract.readers.pdf.pdfium import PdfiumPage
 from samverkan_extract.readers.pdf.plumber import (
     open_plumber,
@@ -83,7 +83,7 @@ def check_pdf_bytes(path: Path, data: bytes) -> None:
 
 def _read(path: Path, data: bytes, limits: Limits, *, truncated: bool) -> Document:
     builder = DocumentBuilder(str(path), "pdf", file_sha256(data))
-    pdf = _Pdf(path, data, pdfium=not truncated)
+    pdf = _Pdf(path, data, builder.warnings, pdfium=not truncated)
     try:
         total = pdf.page_count()
         if total > limits.max_pages:
@@ -118,9 +118,10 @@ def _read_pages(path: Path, pdf: _Pdf, count: int, warnings: list[str]) -> list[
 class _Pdf:
     """One PDF's bytes, parsed by pypdfium2 and, where needed, by pdfplumber."""
 
-    def __init__(self, path: Path, data: bytes, *, pdfium: bool) -> None:
+    def __init__(self, path: Path, data: bytes, warnings: list[str], *, pdfium: bool) -> None:
         self.path = path
         self.data = data
+        self.warnings = warnings
         self.document = open_pdfium(data) if pdfium else None
         self._plumber: Any = None
 
@@ -162,8 +163,8 @@ class _Pdf:
         content = PageContent(number, source.width, source.height)
         text = source.text()
         if needs_ocr(text.visible, text.bad, source.width, source.height, source.images()):
-            check_ocr_available()
-            content.words, content.ocr = scanned_words(source.render(RESOLUTION)), True
+            self._unmapped(number, text.visible, text.bad)
+            content.words, content.ocr = self._ocr(number, source, source.width, source.height)
         elif text.chars:
             content.words = page_words(text.chars, text.doubled)
             content.tables = source.ruled_tables()
@@ -176,9 +177,8 @@ class _Pdf:
             chars, visible, bad = plumber_chars(page)
             images = plumber_images(page) if not visible else []
             if needs_ocr(visible, bad, content.width, content.height, images):
-                check_ocr_available()
-                image = page.to_image(resolution=RESOLUTION).original.convert("L")
-                content.words, content.ocr = scanned_words(image), True
+                self._unmapped(number, visible, bad)
+                content.words, content.ocr = self._ocr(number, page, content.width, content.height)
             elif chars:
                 content.words = page_words(chars)
                 content.tables = ruled_tables(page)
@@ -186,10 +186,46 @@ class _Pdf:
         finally:
             page.close()
 
+    def _ocr(self, number: int, page: Any, width: float, height: float) -> tuple[list[Word], bool]:
+        """A page's words by OCR, rendered from the document already open (pypdfium2's
+        when there is one) within ``MAX_PIXELS``."""
+        check_ocr_available()
+        scale = ocr_scale(width, height)
+        if scale < 1:
+            self.warnings.append(
+                f"page {number} is {width / 72:.0f} x {height / 72:.0f} inches: rendered for "
+                f"OCR at {RESOLUTION * scale:.0f} dpi (scale {scale:.2f}), not {RESOLUTION}, "
+                f"to keep within {MAX_PIXELS / 1e6:.0f} million pixels"
+            )
+        if isinstance(page, PdfiumPage):
+            image = page.render(RESOLUTION, scale)
+        elif self.document is not None:  # a rotated page, drawn as pdfplumber draws it
+            image = _render(self.document, number, scale)
+        else:
+            image = page.to_image(resolution=RESOLUTION * scale).original.convert("L")
+        return scanned_words(image, scale), True
+
+    def _unmapped(self, number: int, visible: int, bad: int) -> None:
+        """Say so when a page's text layer is there but cannot be read."""
+        if visible:
+            self.warnings.append(
+                f"page {number}: its text layer is unmapped glyphs ((cid:NN) or U+FFFD, "
+                f"{bad} of {visible} characters): read by OCR instead"
+            )
+
     def close(self) -> None:
         for document in (self.document, self._plumber):
             if document is not None:
                 _close(document)
+
+
+def _render(document: Any, number: int, scale: float) -> Any:
+    """Page ``number`` of a pypdfium2 document as an image for OCR."""
+    page = document[number - 1]
+    try:
+        return PdfiumPage(page).render(RESOLUTION, scale)
+    finally:
+        page.close()
 
 
 def open_pdfium(data: bytes) -> Any:
@@ -241,8 +277,12 @@ def is_password_error(exc: BaseException) -> bool:
 
 
 def describe(exc: BaseException) -> str:
-    """The innermost meaningful exception as "Type: first line" (200 characters)."""
+    """The innermost meaningful exception as "Type: first line" (200 characters); a
+    structure too deep for pdfminer's recursion (an xref chain in a loop, a page tree
+    thousands of levels deep) as what it is."""
     inner = [e for e in _chain(exc) if type(e).__name__ != "PdfminerException"]
+    if any(isinstance(e, RecursionError) for e in inner):
+        return "objects nested too deeply, or in a loop"
     e = inner[0] if inner else exc
     message = str(e).splitlines()[0].strip() if str(e).strip() else ""
     text = f"{type(e).__name__}: {message}" if message else type(e).__name__
