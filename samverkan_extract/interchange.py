@@ -245,6 +245,18 @@ def label_config(lang: str = "sv") -> str:
     )
 
 
+def utf16_offsets(text: str) -> Any:
+    """A function from a character offset (Python's) to a UTF-16 code unit offset (what
+    JavaScript, so Label Studio, counts): they differ after a character outside the Basic
+    Multilingual Plane (an emoji)."""
+    if all(ord(c) <= 0xFFFF for c in text):
+        return lambda n: n
+    units = [0]
+    for c in text:
+        units.append(units[-1] + (2 if ord(c) > 0xFFFF else 1))
+    return lambda n: units[n]
+
+
 def label_studio_tasks(
     corpus: Corpus,
     *,
@@ -253,13 +265,15 @@ def label_studio_tasks(
     texts: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """One task per agreement: its text, and the extraction as a prediction with one
-    labelled region per evidence span."""
+    labelled region per evidence span. Offsets are in UTF-16 code units, as Label Studio
+    (JavaScript) counts them; they equal Python's unless the text holds an emoji."""
     check_lang(lang)
     names = agreement_names(corpus, lang)
     tasks = []
     clean = Cleaner()
     for n, st in enumerate(_texts(corpus, limits, texts, "Label Studio tasks"), 1):
         text = st.text or ""
+        at = utf16_offsets(text)
         result = [
             {
                 "id": f"{st.id}-{k}",
@@ -268,8 +282,8 @@ def label_studio_tasks(
                 "type": "labels",
                 "origin": "prediction",
                 "value": {
-                    "start": span.start,
-                    "end": span.end,
+                    "start": at(span.start),
+                    "end": at(span.end),
                     "text": clean(span.text),
                     "labels": [span.field],
                 },

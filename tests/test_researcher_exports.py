@@ -490,11 +490,34 @@ def test_label_studio_tasks_load_back_with_every_span(extracted: Corpus, tmp_pat
         got = []
         for r in result:
             v = r["value"]
-            assert text[v["start"] : v["end"]] == v["text"]
+            assert utf16(text, v["start"], v["end"]) == v["text"]
             assert r["from_name"] == "field" and r["to_name"] == "text" and r["type"] == "labels"
             assert v["labels"][0] in labels
             got.append((r["meta"]["text"][0].split(":")[0], v["start"], v["end"]))
         assert got == expected[task["data"]["agreement_id"]]
+
+
+def utf16(text: str, start: int, end: int) -> str:
+    """A slice by UTF-16 code units, as JavaScript (Label Studio) slices."""
+    return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
+
+
+def test_label_studio_offsets_count_as_javascript_does(extracted: Corpus, tmp_path: Path) -> None:
+    src = next(iter(CORPUS.glob("*.txt")))
+    text = src.read_text("utf-8")
+    emoji = tmp_path / src.name
+    emoji.write_text("🚓 " + text, "utf-8")  # an emoji before every evidence
+    corpus = se.extract_many([emoji], jobs=1)
+    task = interchange.label_studio_tasks(corpus)[0]
+    python_start = corpus[0].forums[0].evidence.start
+    regions = task["predictions"][0]["result"]
+    region = next(r for r in regions if r["meta"]["text"][0].startswith("forums[0]"))
+    assert region["value"]["start"] == python_start + 1  # the emoji is two UTF-16 units
+    for r in regions:
+        assert (
+            utf16(task["data"]["text"], r["value"]["start"], r["value"]["end"])
+            == r["value"]["text"]
+        )
 
 
 def test_docbin_loads_back_with_every_span(extracted: Corpus, tmp_path: Path) -> None:
