@@ -193,7 +193,7 @@ def run_compare(args: argparse.Namespace, extract_all: ExtractAll) -> int:
     from samverkan_extract.corpus import Corpus, check_filter_names
     from samverkan_extract.corrections import load_corrections
     from samverkan_extract.fields import crosstabs
-    from samverkan_extract.labels import count
+    from samverkan_extract.labels import count, text
 
     lang = getattr(args, "lang", "sv")
     _check_dependencies(args)
@@ -274,8 +274,16 @@ def run_compare(args: argparse.Namespace, extract_all: ExtractAll) -> int:
     if not written:
         # Nothing asked for: show how common each forum type and priority is.
         table = summary(corpus, lang=lang, keep_duplicates=True)
-        table = table[["dimension_label", "label", "count", "share"]]
-        table["share"] = table["share"].map(lambda s: "" if s != s else f"{s:.0%}")
+        table = table[["dimension_label", "label", "count", "share"]].rename(
+            columns={
+                "dimension_label": text("dimension", lang),
+                "label": text("value", lang),
+                "count": text("count", lang),
+                "share": text("share_short", lang),
+            }
+        )
+        share = text("share_short", lang)
+        table[share] = table[share].map(lambda s: "" if s != s else f"{s:.0%}")
         sys.stdout.write(table.to_string(index=False) + "\n")
         for name in CROSSTABS:  # commitments by party kind x category, when there are any
             ct = crosstab(corpus, name, lang=lang)

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from samverkan_extract.compare import agreement_names
 from samverkan_extract.corpus import Corpus
 from samverkan_extract.extras import require
 from samverkan_extract.fields import Column
@@ -285,7 +286,18 @@ def write_xlsx(corpus: Corpus, path: Path, *, lang: str = "sv") -> Path:
 
     check_lang(lang)
     tables = corpus.tables()
-    columns = table_columns()
+    columns = dict(table_columns())
+    # The agreements as people name them ("Ystads kommun (2024–2027)"), beside their ids.
+    names = agreement_names(corpus, lang)
+    agreements = tables["agreements"]
+    agreements.insert(
+        1, "name", pd.Series([names[i] for i in agreements["agreement_id"]], dtype="string")
+    )
+    columns["agreements"] = (
+        columns["agreements"][0],
+        Column("name", "string", "The agreement as people name it: its municipalities and years."),
+        *columns["agreements"][1:],
+    )
     described = [
         (table, c.name, c.type, c.description)
         for table, cols in columns.items()

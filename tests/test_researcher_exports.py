@@ -140,7 +140,10 @@ def test_xlsx_and_csv_neutralise_formulas_and_control_characters(
                 if isinstance(c.value, str):
                     assert not c.value.startswith(("=", "+", "-", "@", "\t", "\r")), c.value
                     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", c.value)
-    titles = [r[1] for r in wb["agreements"].iter_rows(min_row=2, values_only=True)]
+    head = [c.value for c in wb["agreements"][1]]
+    assert head[:2] == ["agreement_id", "name"]  # the agreement as people name it, beside its id
+    at = head.index("title")
+    titles = [r[at] for r in wb["agreements"].iter_rows(min_row=2, values_only=True)]
     assert titles[0] == "'" + FORMULAS[0] and titles[2] == "'-3+4"
     assert "vertical\ufffdtab" in titles[-1]
     export.write_csv(corpus, tmp_path / "csv")
