@@ -237,3 +237,40 @@ def test_the_sets_written_without_the_extractor(folder: Path) -> None:
     report = evaluate(folder / "gold", predictions)
     assert not report.missing
     assert report.overall.f1 >= 0.95, report.table()
+
+
+def test_promises_as_labelled_sentences_and_a_year_in_the_title(tmp_path: Path) -> None:
+    text = (
+        "Medborgarlöfte 2025 – Ydre kommun\n\nPolisen och Ydre kommun har genom "
+        "medborgardialoger tagit fram en gemensam bild av vad som skapar otrygghet.\n\n"
+        "Våra löften\n\n"
+        "Löfte 1: Polisen och kommunen lovar att genomföra fyra trygghetsvandringar i Österbymo.\n\n"
+        "Löfte 2: Kommunen lovar att utöka belysningen längs Storgatan.\n\n"
+        "Ydre 2025-01-20\n\nAnna Berg, kommunstyrelsens ordförande\n"
+    )
+    record = _write(tmp_path, text)
+    assert record.period is not None
+    assert (record.period.start, record.period.end) == ("2025-01-01", "2025-12-31")
+    assert [(c.party.kinds, c.text) for c in record.commitments] == [
+        (["municipality", "police"], "genomföra fyra trygghetsvandringar i Österbymo"),
+        (["municipality"], "utöka belysningen längs Storgatan"),
+    ]
+
+
+def test_promises_as_paragraphs_under_their_lead_in(tmp_path: Path) -> None:
+    text = (
+        "# Medborgarlöften för Ydre kommun 2024–2025\n\n"
+        "Ydre kommun och Polisen lovar gemensamt att:\n\n"
+        "Öka den synliga närvaron i Österbymo centrum under helgkvällar.\n\n"
+        "Genomföra riktade insatser mot narkotikaförsäljning vid busstationen.\n\n"
+        "Ydre den 5 mars 2024\n\nAnna Berg\nKommunstyrelsens ordförande\n"
+    )
+    record = _write(tmp_path, text, "p.md")
+    assert [c.text for c in record.commitments] == [
+        "Öka den synliga närvaron i Österbymo centrum under helgkvällar",
+        "Genomföra riktade insatser mot narkotikaförsäljning vid busstationen",
+    ]
+    assert {c for a in record.priority_areas for c in a.categories} == {
+        "public_space_safety",
+        "drugs",
+    }

@@ -48,6 +48,8 @@ EARLIER = regex.compile(r"(?i)\b(?:ersätter|ersatte|föregående|tidigare|förr
 EXTENSION = regex.compile(
     r"(?i)kan\s+(?:\w+\s+){0,2}?förläng\w*|möjlighet\s+(?:till|att)\s+förläng\w*"
 )
+# A year standing alone in a title: "Medborgarlöfte 2025 – Exby kommun".
+TITLE_YEAR = regex.compile(r"(?<![\d-])(?P<y>(?:19|20)\d\d)(?![\d-])")
 # "Löftet gäller under 2024": one whole year.
 SINGLE_YEAR = regex.compile(
     r"(?i)\b(?:under|för|avser|omfattar)\s+(?:hela\s+)?(?:år(?:et)?\s+)?"
@@ -135,8 +137,11 @@ def _find_period(ctx: Context) -> Period | None:
         period = _year_range(ctx, start, end)
         if period:
             return period
+    kind = ctx.values.get("document_type")
+    if title is not None and kind is not None and kind.value == "medborgarlofte":
+        stated.append((title.evidence.start, title.evidence.end))  # "Medborgarlöfte 2025"
     for start, end in stated:
-        if m := SINGLE_YEAR.search(ctx.text, start, end):
+        if m := (SINGLE_YEAR.search(ctx.text, start, end) or _title_year(ctx, start, end)):
             y = m.group("y")
             return Period(
                 start=f"{y}-01-01",
@@ -145,6 +150,15 @@ def _find_period(ctx: Context) -> Period | None:
                 evidence=ctx.evidence(m.start(), m.end()),
             )
     return None
+
+
+def _title_year(ctx: Context, start: int, end: int) -> regex.Match[str] | None:
+    """One year in a medborgarlöfte's title: the year its promises are for."""
+    title = ctx.values.get("title")
+    if title is None or (start, end) != (title.evidence.start, title.evidence.end):
+        return None
+    years = list(TITLE_YEAR.finditer(ctx.text, start, end))
+    return years[0] if len(years) == 1 else None
 
 
 def _date_range(ctx: Context, start: int, end: int) -> Period | None:

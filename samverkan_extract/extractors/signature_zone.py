@@ -117,16 +117,39 @@ def _short_line(line: str) -> bool:
     return len(line) <= MAX_LINE * entries and len(line.split()) <= MAX_WORDS * entries
 
 
+def _signing_tables(document: Document) -> set[int | None]:
+    """The tables with a cell that names a person or holds a date."""
+    out: set[int | None] = set()
+    label = signature_patterns()["label"]
+    for b in document.blocks:
+        if b.kind != "table_cell" or b.table in out:
+            continue
+        text = document.block_text(b)
+        lines = [label.sub("", ln.strip()) for ln in text.split("\n")]
+        if find_dates(text) or any(names_person(ln) for ln in lines):
+            out.add(b.table)
+    return out
+
+
 def find_signature_zone(document: Document) -> tuple[int, int]:
     """Start and end of the last run of signature-like blocks that holds a person's name
-    (what follows it, a web page's footer links say, is not part of it)."""
+    (what follows it, a web page's footer links say, is not part of it). A table's cells
+    count only in a table that names a person or a date: a table of promises or forums
+    just above the signatures is not part of them."""
     blocks = document.blocks
+    signing = _signing_tables(document)
+
+    def like(block: Block) -> bool:
+        if block.kind == "table_cell" and block.table not in signing:
+            return False
+        return _signature_like(document, block)
+
     i = len(blocks) - 1
     while i >= 0:
-        while i >= 0 and not _signature_like(document, blocks[i]):
+        while i >= 0 and not like(blocks[i]):
             i -= 1
         end = i
-        while i >= 0 and _signature_like(document, blocks[i]):
+        while i >= 0 and like(blocks[i]):
             i -= 1
         run = blocks[i + 1 : end + 1]
         label = signature_patterns()["label"]
