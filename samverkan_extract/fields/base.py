@@ -249,6 +249,29 @@ def score_sets(gold: Iterable[Any], pred: Iterable[Any]) -> Counts:
     )
 
 
+def score_matched(
+    gold: Sequence[Any],
+    pred: Sequence[Any],
+    same: Callable[[Any, Any], bool],
+    said: Callable[[Any], str],
+) -> Counts:
+    """Each gold item matched to the first unmatched prediction ``same`` accepts (gold,
+    prediction); what stays unmatched is missed or extra, described by ``said``."""
+    unmatched = list(pred)
+    counts = Counts()
+    for g in gold:
+        match = next((i for i, p in enumerate(unmatched) if same(g, p)), None)
+        if match is None:
+            counts.fn += 1
+            counts.missed.append(said(g))
+        else:
+            counts.tp += 1
+            unmatched.pop(match)
+    counts.fp += len(unmatched)
+    counts.extra += [said(p) for p in unmatched]
+    return counts
+
+
 def score_scalar(gold: Any, pred: Any) -> Counts:
     g = None if gold is None else fold(gold)
     p = None if pred is None else fold(pred)

@@ -21,6 +21,7 @@ from samverkan_extract.fields.base import (
     field_label,
     join,
     plain,
+    score_matched,
     score_scalar,
     token_set_ratio,
     with_details,
@@ -112,27 +113,10 @@ def _match(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> Counts:
     def kinds(c: dict[str, Any]) -> frozenset[str]:
         return frozenset((c.get("party") or {}).get("kinds") or [])
 
-    unmatched = list(pred)
-    counts = Counts()
-    for g in gold:
-        match = next(
-            (
-                i
-                for i, p in enumerate(unmatched)
-                if kinds(p) == kinds(g)
-                and token_set_ratio(p.get("text", ""), g.get("text", "")) >= 80
-            ),
-            None,
-        )
-        if match is None:
-            counts.fn += 1
-            counts.missed.append(f"{sorted(kinds(g))}: {g.get('text')}")
-        else:
-            counts.tp += 1
-            unmatched.pop(match)
-    counts.fp += len(unmatched)
-    counts.extra += [f"{sorted(kinds(p))}: {p.get('text')}" for p in unmatched]
-    return counts
+    def same(g: dict[str, Any], p: dict[str, Any]) -> bool:
+        return kinds(p) == kinds(g) and token_set_ratio(p.get("text", ""), g.get("text", "")) >= 80
+
+    return score_matched(gold, pred, same, lambda c: f"{sorted(kinds(c))}: {c.get('text')}")
 
 
 COMMITMENTS = Field(

@@ -18,6 +18,7 @@ from samverkan_extract.fields.base import (
     field_label,
     fold,
     join,
+    score_matched,
     score_sets,
     token_set_ratio,
     with_details,
@@ -115,29 +116,21 @@ def _party_key(party: dict[str, Any]) -> tuple[str, str]:
 def _match_parties(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> Counts:
     """A gold party is found by its municipality code or police area, or by its kind and
     a name whose token-set ratio is 85 or more."""
-    unmatched = [_party_key(p) for p in pred]
-    counts = Counts()
-    for g in gold:
-        key = _party_key(g)
-        match = None
-        for i, k in enumerate(unmatched):
-            if k == key or (
-                key[0] != "municipality"
-                and k[0] == key[0]
-                and not (key[0] == "police" and g.get("police_area"))
-                and token_set_ratio(k[1], key[1]) >= 85
-            ):
-                match = i
-                break
-        if match is None:
-            counts.fn += 1
-            counts.missed.append(f"{g.get('name')} ({key[0]}: {key[1]})")
-        else:
-            counts.tp += 1
-            unmatched.pop(match)
-    counts.fp += len(unmatched)
-    counts.extra += [f"{k[0]}: {k[1]}" for k in unmatched]
-    return counts
+
+    def same(g: dict[str, Any], p: dict[str, Any]) -> bool:
+        key, k = _party_key(g), _party_key(p)
+        return k == key or (
+            key[0] != "municipality"
+            and k[0] == key[0]
+            and not (key[0] == "police" and g.get("police_area"))
+            and token_set_ratio(k[1], key[1]) >= 85
+        )
+
+    def said(party: dict[str, Any]) -> str:
+        kind, key = _party_key(party)
+        return f"{party.get('name')} ({kind}: {key})"
+
+    return score_matched(gold, pred, same, said)
 
 
 def _score_parties(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Counts]:
