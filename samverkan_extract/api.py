@@ -7,6 +7,7 @@ from pathlib import Path
 
 from samverkan_extract.batch import run_batch
 from samverkan_extract.corpus import Corpus
+from samverkan_extract.corrections import load_corrections
 from samverkan_extract.extractors import extract_agreement
 from samverkan_extract.limits import DEFAULT_LIMITS, Limits
 from samverkan_extract.readers import SUPPORTED_SUFFIXES, read_document
@@ -27,11 +28,15 @@ def extract_many(
     jobs: int | None = None,
     limits: Limits | None = None,
     progress: Callable[[int, int, Path], None] | None = None,
+    corrections: str | Path | None = None,
 ) -> Corpus:
     """Extract files and folders in parallel (``jobs`` processes, default all cores).
 
     Files that cannot be read do not stop the batch: they are in ``corpus.errors``.
+    ``corrections``: a corrections file (``samverkan_extract.corrections``) applied to
+    the records, checked before any file is read.
     """
+    checked = load_corrections(corrections) if corrections is not None else None
     agreements: list[Agreement] = []
     errors: list[ErrorRecord] = []
     files = expand_paths(paths)
@@ -40,7 +45,8 @@ def extract_many(
             errors.append(result)
         else:
             agreements.append(result)
-    return Corpus(agreements, errors)
+    corpus = Corpus(agreements, errors)
+    return corpus.corrected(checked) if checked is not None else corpus
 
 
 def normalised_text(path: str | Path, limits: Limits | None = None) -> str:
