@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from samverkan_extract import display as _display  # noqa: F401 - registers the views
+from samverkan_extract import plot as _plot  # noqa: F401 - registers corpus.plot
 from samverkan_extract.errors import InputError, SamverkanError
 from samverkan_extract.limits import Limits
 from samverkan_extract.schema import Agreement, Evidence, json_schema

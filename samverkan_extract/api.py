@@ -37,11 +37,14 @@ def extract_many(
     jobs: int | None = None,
     limits: Limits | None = None,
     progress: ProgressCallback | bool | None = None,
+    corrections: str | Path | None = None,
     executor: Executor | None = None,
 ) -> Corpus:
     """Extract files and folders in parallel (``jobs`` processes, default all cores).
 
     Files that cannot be read do not stop the batch: they are in ``corpus.errors``.
+    ``corrections``: a corrections file (``samverkan_extract.corrections``) applied to
+    the records, checked before any file is read.
     ``progress=True`` shows a bar (``tqdm.auto``: a widget in Jupyter, text elsewhere;
     without tqdm, a line on stderr); a callable gets ``(done, total, path)`` per file.
     ``executor`` runs the files on any ``concurrent.futures.Executor`` instead, such as a
@@ -49,8 +52,10 @@ def extract_many(
     """
     from samverkan_extract.batch import run_batch
     from samverkan_extract.corpus import Corpus
+    from samverkan_extract.corrections import load_corrections
     from samverkan_extract.schema import ErrorRecord
 
+    checked = load_corrections(corrections) if corrections is not None else None
     agreements: list[Agreement] = []
     errors: list[ErrorRecord] = []
     files = expand_paths(paths)
@@ -69,7 +74,8 @@ def extract_many(
                 agreements.append(result)
     finally:
         finish()
-    return Corpus(agreements, errors)
+    corpus = Corpus(agreements, errors)
+    return corpus.corrected(checked) if checked is not None else corpus
 
 
 def _progress(

@@ -40,7 +40,7 @@ from typing import IO, Any
 
 from samverkan_extract.errors import InputError, SamverkanError, TimeLimitExceeded
 from samverkan_extract.limits import DEFAULT_LIMITS, Limits
-from samverkan_extract.output import atomic_path, path_text
+from samverkan_extract.output import atomic_path, escape_surrogates, json_text
 from samverkan_extract.schema import Agreement, ErrorInfo, ErrorRecord
 
 Result = Agreement | ErrorRecord
@@ -148,10 +148,9 @@ def extract_one(path: Path, limits: Limits = DEFAULT_LIMITS) -> Result:
 
 
 def _error(path: Path | str, kind: str, message: str) -> ErrorRecord:
-    """The error record; its message is one line, since the CLI prints one per file, and
-    its path is text every output can carry (``output.path_text``)."""
+    """The error record; its message is one line, since the CLI prints one per file."""
     message = " ".join(message.split()) or kind
-    return ErrorRecord(error=ErrorInfo(path=path_text(path)[0], type=kind, message=message))
+    return ErrorRecord(error=ErrorInfo(path=str(path), type=kind, message=message))
 
 
 def _timeout(path: Path | str, limits: Limits) -> ErrorRecord:
@@ -739,7 +738,7 @@ class Progress:
         width = 30
         filled = int(width * done / total) if total else width
         bar = "#" * filled + "-" * (width - filled)
-        name = path_text(path.name[-40:])[0]
+        name = escape_surrogates(path.name)[-40:]
         sys.stderr.write(f"\r{self.label} [{bar}] {done}/{total} {name:<40}")
         if done == total:
             sys.stderr.write("\n")
@@ -750,15 +749,9 @@ class Progress:
 
 
 def _json(record: Result, indent: int | None) -> str:
-    """A record as JSON text that encodes as UTF-8 whatever it holds (a string that
-    cannot is written with \\u escapes instead)."""
-    data = record.model_dump(mode="json")
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = json.dumps(data, ensure_ascii=True, indent=indent)
-    return text
+    """A record as JSON text that is valid UTF-8 whatever it holds: the surrogate escapes
+    of a file name that is not UTF-8 are written as ``\\udcNN`` (``output.json_text``)."""
+    return json_text(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=indent))
 
 
 def write_records(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import regex
@@ -52,14 +53,17 @@ NUMBER_WORDS = {
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d{2}"
 
-DATE = regex.compile(
+# Every date a text writes; compiled with the standard library's ``re``, which scans a
+# pattern of plain characters like this one faster than ``regex``.
+DATE = re.compile(
     rf"""
-    (?P<iso>(?P<iy>{_YEAR})\s?[-.](?P<im>[01]?\d|XX)\s?[-.](?P<id>[0-3]?\d|XX)(?![\d])(?!-\d))
-  | (?P<text>(?P<td>[0-3]?\d)(?::?e)?\s+(?P<tm>{_MONTH})\.?,?\s+(?P<ty>{_YEAR}))
-  | (?P<slash>(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?:\s+|[-/])(?P<sy>{_YEAR}))
-  | (?P<month>(?P<mm>{_MONTH})\s+(?P<my>{_YEAR}))
+    (?P<iso>(?<!\d)(?P<iy>{_YEAR})\s?[-.](?P<im>[01]?\d|XX)\s?[-.](?P<id>[0-3]?\d|XX)(?![\d])(?!-\d))
+  | (?P<text>(?<!\d)(?P<td>[0-3]?\d)(?::?e)?\s+(?P<tm>{_MONTH})\.?,?\s+(?P<ty>{_YEAR}))
+  | (?P<slash>(?<!\d)(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?:\s+|[-/])(?P<sy>{_YEAR}))
+  | (?P<month>\b(?P<mm>{_MONTH})\s+(?P<my>{_YEAR}))
+  | (?P<week>\bvecka\s+(?P<wn>[0-5]?\d),?\s+(?:år\s+)?(?P<wy>{_YEAR}))
     """,
-    regex.I | regex.X,
+    re.I | re.X,
 )
 
 
@@ -68,7 +72,7 @@ class DateMatch:
     start: int
     end: int
     value: str  # ISO at the precision given: "2023-03-24", "2020-03", "2019"
-    precision: str  # day, month, year
+    precision: str  # day, month, year; week: an ISO week, ``value`` its Monday
 
     @property
     def first_day(self) -> dt.date:
@@ -79,6 +83,8 @@ class DateMatch:
 
     @property
     def last_day(self) -> dt.date:
+        if self.precision == "week":
+            return self.first_day + dt.timedelta(days=6)
         parts = [int(p) for p in self.value.split("-")]
         if len(parts) == 3:
             return dt.date(*parts)
@@ -139,11 +145,19 @@ def find_dates(text: str, offset: int = 0) -> list[DateMatch]:
             mon, y = lookup_word(MONTHS, m.group("mm")) or 0, int(m.group("my"))
             if mon:
                 found.append(DateMatch(start, end, f"{y}-{mon:02d}", "month"))
+        elif m.group("week"):
+            # "vecka 10 2024": ISO week 10 of 2024, Monday to Sunday
+            try:
+                monday = dt.date.fromisocalendar(int(m.group("wy")), int(m.group("wn")), 1)
+            except ValueError:
+                continue
+            found.append(DateMatch(start, end, monday.isoformat(), "week"))
     return found
 
 
 YEAR_RANGE = regex.compile(
-    rf"(?<![\d-])(?P<a>{_YEAR})\s*(?:[-–—/]|\s+till\s+)\s*(?P<b>{_YEAR}|\d{{2}})(?![\d-])"
+    rf"(?<![\d-])(?P<a>{_YEAR})\s*(?:[-–—]{{1,2}}|/|\s+till(?:\s+och\s+med)?\s+)\s*"
+    rf"(?P<b>{_YEAR}|\d{{2}})(?![\d-])"
 )
 
 

@@ -14,6 +14,9 @@ from typing import Literal
 
 import regex
 
+# Patterns used in the functions below, compiled once.
+_WORD = regex.compile(r"\w+")
+
 BlockKind = Literal[
     "heading", "label", "paragraph", "list_item", "table_cell", "signature", "header", "footer"
 ]
@@ -192,7 +195,7 @@ def is_hyphenated(before: str, after: str) -> bool:
         return False
     if before[-1] == "-" and not before[-2].islower():
         return False
-    first = regex.match(r"\w+", after)
+    first = _WORD.match(after)
     if first is None or not first.group().islower():
         return False
     if first.group() == "samt":

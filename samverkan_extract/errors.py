@@ -43,3 +43,16 @@ class TimeLimitExceeded(BaseException):
     types), and a time limit they could catch would be one they could swallow. Only the
     batch, which set the limit, catches it.
     """
+
+
+class UnknownNameError(SamverkanError, ValueError):
+    """A filter named a county, police region, municipality or document type that does
+    not exist; the message lists the closest known names."""
+
+
+class CorrectionError(SamverkanError, ValueError):
+    """A corrections file that cannot be applied: the message names the file and line."""
+
+
+class OutputWarning(UserWarning):
+    """Something an output could not carry as it was (a control character replaced)."""

@@ -24,6 +24,34 @@ class Report:
     fields: dict[str, Counts] = field(default_factory=lambda: {m: Counts() for m in metrics()})
     documents: dict[str, dict[str, Counts]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    predictions: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def per_field(self) -> str:
+        """Document by document, each metric that is not perfect: its F1, tp, fp, fn."""
+        lines = []
+        for stem, scores in self.documents.items():
+            for metric, c in scores.items():
+                if c.fp or c.fn:
+                    lines.append(
+                        f"{stem:<40} {metric:<20} F1 {c.f1:.3f}  tp {c.tp} fp {c.fp} fn {c.fn}"
+                    )
+        return "\n".join(lines)
+
+    def errors(self) -> str:
+        """Every false negative ("missed", the gold value) and false positive ("extra",
+        the predicted value and the evidence it was read from), document by document."""
+        owner = {m: f.name for f in FIELDS for m in f.metrics}
+        lines = []
+        for stem, scores in self.documents.items():
+            for metric, c in scores.items():
+                for value in c.missed:
+                    lines.append(f"{stem}  {metric}  missed: {value}")
+                for value in c.extra:
+                    quote = _evidence_for(self.predictions.get(stem, {}), owner[metric], value)
+                    lines.append(
+                        f"{stem}  {metric}  extra: {value}" + (f"  ← {quote!r}" if quote else "")
+                    )
+        return "\n".join(lines)
 
     @property
     def overall(self) -> Counts:
@@ -68,8 +96,23 @@ def evaluate(gold_dir: Path, predictions: dict[str, dict[str, Any]]) -> Report:
         if pred is None:
             report.missing.append(stem)
             pred = {}
+        report.predictions[stem] = pred
         scores = score_record(gold, pred)
         report.documents[stem] = scores
         for name, counts in scores.items():
             report.fields[name].add(counts)
     return report
+
+
+def _evidence_for(record: dict[str, Any], name: str, value: str) -> str | None:
+    """The evidence of the predicted item a false positive came from, where it can be
+    told: the first item of the field whose values the reported value mentions."""
+    items = record.get(name)
+    for item in items if isinstance(items, list) else [items]:
+        if not isinstance(item, dict) or not isinstance(item.get("evidence"), dict):
+            continue
+        values = [str(v) for v in item.values() if isinstance(v, str | int | float) and v != ""]
+        if any(v and v.casefold() in value.casefold() for v in values):
+            text = " ".join(str(item["evidence"].get("text", "")).split())
+            return text if len(text) <= 120 else text[:119] + "…"
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -40,6 +40,10 @@ class PoliceArea:
     aliases: tuple[str, ...]
 
 
+# How far before and after its anchor an anchored term may reach.
+ANCHOR_REACH = 80
+
+
 @dataclass(frozen=True)
 class Term:
     """One vocabulary entry: an id and the compiled pattern that finds it."""
@@ -51,6 +55,26 @@ class Term:
     # Where this also matches, the term does not count ("bedrägerier mot äldre" is about
     # vulnerable victims, not volume crime).
     unless: regex.Pattern[str] | None = None
+    # A fixed word the pattern always holds: the text is searched for it, and the
+    # pattern tried only around it.
+    anchor: regex.Pattern[str] | None = None
+
+    def finditer(
+        self, text: str, start: int = 0, end: int | None = None
+    ) -> Iterator[regex.Match[str]]:
+        """The term's matches in text[start:end]."""
+        end = len(text) if end is None else end
+        if self.anchor is None:
+            yield from self.pattern.finditer(text, start, end)
+            return
+        last = start
+        for a in self.anchor.finditer(text, start, end):
+            around = max(last, a.start() - ANCHOR_REACH)
+            for m in self.pattern.finditer(text, around, min(end, a.end() + ANCHOR_REACH)):
+                if m.start() <= a.start() < m.end():
+                    last = m.end()
+                    yield m
+                    break
 
 
 def _read_text(name: str) -> str:
@@ -164,11 +188,16 @@ class Knowledge:
         return found.region if found else None
 
     def municipality_by_short_name(self, name: str) -> MunicipalityInfo | None:
-        folded = name.casefold().strip()
-        for m in self.municipalities.values():
-            if folded in (m.short_name.casefold(), m.genitive.casefold()):
-                return m
-        return None
+        """The municipality a short name or its genitive names ("Lund", "Lunds")."""
+        return self.derived("short_names", _short_names).get(name.casefold().strip())
+
+
+def _short_names(kb: Knowledge) -> dict[str, MunicipalityInfo]:
+    names: dict[str, MunicipalityInfo] = {}
+    for m in kb.municipalities.values():  # the first municipality to use a form keeps it
+        for form in (m.short_name.casefold(), m.genitive.casefold()):
+            names.setdefault(form, m)
+    return names
 
 
 def _terms(entries: list[dict[str, Any]]) -> list[Term]:
@@ -183,6 +212,11 @@ def _terms(entries: list[dict[str, Any]]) -> list[Term]:
                     False,
                     implies,
                 )
+            )
+        for a in e.get("anchored", ()):
+            anchor = regex.compile(regex.escape(a["anchor"]), regex.I)
+            terms.append(
+                Term(e["type"], compile_terms([a["pattern"]]), False, implies, None, anchor)
             )
         if e.get("weak_patterns"):
             terms.append(Term(e["type"], compile_terms(e["weak_patterns"]), True, implies))

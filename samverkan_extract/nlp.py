@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, SENT_START
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
@@ -49,15 +52,57 @@ ABBREVIATIONS = (
 )
 
 
-@Language.component("line_break_sentences")
-def line_break_sentences(doc: Doc) -> Doc:
-    """A line break ends a sentence: headings, list items and signature lines stand alone."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
-        elif "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
+# What ends a sentence when it stands as a token of its own (spaCy's sentencizer's set).
+SENTENCE_ENDS = frozenset(Sentencizer.default_punct_chars)
+_END_CODES = numpy.array(sorted(ord(c) for c in SENTENCE_ENDS if len(c) == 1), dtype=numpy.uint32)
+
+
+@Language.component("sentences")
+def sentences(doc: Doc) -> Doc:
+    """Sentence starts, the way spaCy's sentencizer sets them, and after every line break:
+    headings, list items and signature lines stand alone.
+
+    A sentence ends at a token of ``SENTENCE_ENDS`` and goes on over the punctuation
+    after it; the next other token starts a new one. Worked out on the token arrays at
+    once, not token by token, since this runs over every token of every document."""
+    n = len(doc)
+    if not n:
+        return doc
+    arr = doc.to_array([IDX, LENGTH, IS_PUNCT]).astype("int64")
+    idx, length, punct = arr[:, 0], arr[:, 1], arr[:, 2].astype(bool)
+    codes = numpy.frombuffer(doc.text.encode("utf-32-le"), dtype=numpy.uint32)
+    is_end = (length == 1) & numpy.isin(codes[numpy.minimum(idx, len(codes) - 1)], _END_CODES)
+    starts = numpy.zeros(n, dtype=bool)
+    starts[0] = True
+    # a word after an end and only punctuation since: the first word of a new sentence
+    words = numpy.flatnonzero(~punct & ~is_end)
+    ends_before = numpy.concatenate(([0], numpy.cumsum(is_end)))  # ends among tokens [0, k)
+    since = numpy.concatenate(([0], words[:-1] + 1))
+    starts[words[ends_before[words] > ends_before[since]]] = True
+    # a line break in the space before a token, or a space token of breaks before it
+    breaks = numpy.flatnonzero(codes == 10)
+    token_end = idx + length
+    gap_has_break = numpy.searchsorted(breaks, idx[1:]) > numpy.searchsorted(breaks, token_end[:-1])
+    starts[1:] |= gap_has_break
+    in_token = numpy.searchsorted(breaks, token_end[:-1]) > numpy.searchsorted(breaks, idx[:-1])
+    starts[1:] |= in_token
+    doc.from_array([SENT_START], numpy.where(starts, 1, -1).reshape(-1, 1).astype("uint64"))  # type: ignore[arg-type]  # a 2-d int array is thinc's Ints2d
     return doc
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Each sentence's start and end in the text, as ``doc.sents`` gives them."""
+    n = len(doc)
+    if not n:
+        return []
+    arr = doc.to_array([IDX, LENGTH, SENT_START]).astype("int64")
+    starts = numpy.flatnonzero(arr[:, 2] == 1)
+    if not len(starts) or starts[0] != 0:
+        starts = numpy.concatenate(([0], starts))
+    lasts = numpy.concatenate((starts[1:] - 1, [n - 1]))
+    begin = arr[starts, 0]
+    finish = arr[lasts, 0] + arr[lasts, 1]
+    return list(zip(begin.tolist(), finish.tolist(), strict=True))
 
 
 @cache
@@ -68,8 +113,7 @@ def get_nlp() -> Language:
     for abbr in ABBREVIATIONS:
         tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
         tokenizer.add_special_case(abbr.capitalize(), [{"ORTH": abbr.capitalize()}])
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("line_break_sentences")
+    nlp.add_pipe("sentences")
     return nlp
 
 

@@ -1,6 +1,6 @@
-"""What every output needs: file names as text any output can carry (``path_text``),
-and output files written atomically: a temporary file, then a rename, so an interrupted
-run leaves the previous file or none, never half of one.
+"""Writing output files atomically: a temporary file, then a rename, so an interrupted
+run leaves the previous file or none, never half of one; and text every writer can carry
+(file names that are not UTF-8, control characters, formulas).
 
 The file gets the permissions an ordinary ``open(path, "w")`` would give it: the mode of
 the file it replaces, or for a new file ``0o666`` less the process umask (not the
@@ -14,62 +14,33 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Callable, Iterable, Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from samverkan_extract.errors import OutputError
+from samverkan_extract.errors import OutputError, OutputWarning
 
-# --- File names as text ------------------------------------------------------------------
-
-# Characters a file name may hold that no output should carry raw: C0 and C1 controls.
-_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# --- File names -------------------------------------------------------------------------
 
 
-def path_text(path: str | os.PathLike[str]) -> tuple[str, bool]:
-    """A path as text every output can carry, and whether it had to be escaped.
-
-    A name that is valid UTF-8 without control characters is returned as it is. Any
-    other (a Latin-1 name from a Windows zip, a name with an escape character) is
-    escaped losslessly: each byte that is not UTF-8 as ``\\xNN``, each control
-    character as ``\\uNNNN`` and each backslash doubled, so the bytes can be recovered.
-    """
-    raw = os.fsencode(path)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if not _NAME_CONTROL.search(text):
-            return text, False
-    escaped = raw.replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
-    return _NAME_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped), True
-
-
-PATH_WARNING = (
-    "the file name is not valid UTF-8 or holds control characters: source.path shows "
-    "those bytes as \\xNN (and control characters as \\uNNNN) escapes"
-)
+def name_warning(path: str | os.PathLike[str]) -> str | None:
+    """What the record of a file should say about its name: one that is not valid UTF-8
+    (a Latin-1 name from a Windows zip) is kept losslessly, its bytes as Python's
+    surrogate escapes (U+DC80-U+DCFF), which every writer escapes in turn; None for a
+    name that is plain UTF-8 text."""
+    name = os.fspath(path)
+    if SURROGATES.search(name):
+        return (
+            "the file name is not valid UTF-8: source.path keeps its bytes (as surrogate "
+            "escapes; written as \\udcNN in JSON and \\xNN in tables and reports)"
+        )
+    if CONTROL_CHARACTERS.search(name):
+        return "the file name holds control characters (replaced in tables and reports)"
+    return None
 
 
 # --- Atomic files -------------------------------------------------------------------------
-
-
-def is_one_of(target: Path, paths: Iterable[Path]) -> bool:
-    """Whether writing ``target`` would replace one of ``paths`` (the same file, by any
-    name): an output must never overwrite an input."""
-    try:
-        st = target.stat()
-    except OSError:
-        return False
-    for path in paths:
-        try:
-            other = path.stat()
-        except OSError:
-            continue
-        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
-            return True
-    return False
 
 
 def _reason(exc: OSError) -> str:
@@ -132,11 +103,79 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def atomic_write_text(target: Path, text: str) -> None:
+def atomic_write_text(target: Path, text: str, encoding: str = "utf-8") -> None:
+    """Text written atomically as UTF-8; lone surrogates (a file name that was not UTF-8)
+    are written as ``\\xNN`` rather than failing half-way."""
     with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(escape_surrogates(text), encoding=encoding)
 
 
 def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
     with atomic_path(target) as tmp:
         write(tmp)
+
+
+# --- text every writer can carry ------------------------------------------------------------
+
+#: C0 controls other than tab, line feed and carriage return, DEL and the C1 controls: XML
+#: (so XLSX and REFI-QDA) cannot hold them, and in a CSV or a report they only do harm.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Lone surrogates: a file name that was not valid UTF-8, decoded by Python with
+#: ``surrogateescape`` (U+DC80-U+DCFF stand for its bytes). No UTF-8 output can hold them.
+SURROGATES = re.compile(r"[\ud800-\udfff]")
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REPLACEMENT = "\ufffd"
+
+
+def _surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that was not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return REPLACEMENT
+
+
+def escape_surrogates(text: str) -> str:
+    """A file name's undecodable bytes written as ``\\xNN`` (as ``repr`` shows them),
+    so the text is valid UTF-8 and still says which bytes they were."""
+    return SURROGATES.sub(_surrogate, text) if SURROGATES.search(text) else text
+
+
+class Cleaner:
+    """Makes text safe for a writer and counts what it changed: undecodable bytes of file
+    names escaped (``\\xNN``), control characters replaced by U+FFFD (one character for
+    one, so evidence offsets into the text still hold) and, for spreadsheets, a value that
+    would start a formula prefixed with ``'`` (OWASP)."""
+
+    def __init__(self, *, controls: bool = True, formulas: bool = False) -> None:
+        self.controls = controls
+        self.formulas = formulas
+        self.replaced = 0
+        self.neutralised = 0
+
+    def __call__(self, text: str) -> str:
+        text = escape_surrogates(text)
+        if self.controls and CONTROL_CHARACTERS.search(text):
+            text, n = CONTROL_CHARACTERS.subn(REPLACEMENT, text)
+            self.replaced += n
+        if self.formulas and text.startswith(FORMULA_STARTS):
+            self.neutralised += 1
+            text = "'" + text
+        return text
+
+    def warn(self, where: object) -> None:
+        """A warning saying what was changed, if anything was."""
+        if self.replaced:
+            warnings.warn(
+                f"{where}: {self.replaced} control character(s) replaced by U+FFFD",
+                OutputWarning,
+                stacklevel=3,
+            )
+
+
+def json_text(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) whose lone surrogates are
+    written as ``\\udcNN`` escapes: valid UTF-8, and it loads back to the same value."""
+    if not SURROGATES.search(text):
+        return text
+    return SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -11,41 +11,50 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from samverkan_extract.compare import matrix, timeline
+from samverkan_extract.charts import TIMELINE_LABEL_LIMIT, draw_timeline, timeline_size
+from samverkan_extract.compare import (
+    agreement_names,
+    crosstab,
+    in_force_today,
+    matrix,
+    places,
+)
 from samverkan_extract.corpus import Corpus
 from samverkan_extract.extras import require
-from samverkan_extract.fields import FIELDS, Dimension, dimensions
-from samverkan_extract.knowledge import knowledge
-from samverkan_extract.output import atomic_write_text
-from samverkan_extract.schema import Agreement, Evidence
+from samverkan_extract.fields import FIELDS, Crosstab, Dimension, crosstabs, dimensions
+from samverkan_extract.labels import check_lang, count, label, labeller, text
+from samverkan_extract.output import Cleaner, atomic_write_text
+from samverkan_extract.schema import Agreement, ErrorRecord, Evidence
 from samverkan_extract.version import __version__
 
-#: Above this many agreements the timeline drops its per-bar labels to stay legible.
-TIMELINE_LABEL_LIMIT = 60
+__all__ = ["TIMELINE_LABEL_LIMIT", "render_report", "timeline_png", "write_report"]
 
 CSS = """
 :root { --ink: #1d2733; --muted: #5b6878; --line: #d5dbe3; --on: #1f6f8b; --bg: #f6f8fa; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-  color: var(--ink); margin: 0; padding: 0 2rem 3rem; max-width: 1400px; }
+  color: var(--ink); margin: 0 auto; padding: 0 2rem 3rem; max-width: 1400px; }
 header { border-bottom: 3px solid var(--on); padding: 1.2rem 0 .6rem; margin-bottom: 1rem; }
-h1 { font-size: 1.6rem; margin: 0 0 .2rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .2rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--line); }
-h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
-.muted, .meta { color: var(--muted); }
-nav a { margin-right: 1rem; }
+h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; overflow-wrap: anywhere; }
+.muted, .meta { color: var(--muted); overflow-wrap: anywhere; }
+.filters { margin: .2rem 0; }
+.filters code { background: var(--bg); padding: 0 .3rem; border-radius: 3px; }
+nav { display: flex; flex-wrap: wrap; gap: .3rem 1rem; }
 .figures { display: flex; flex-wrap: wrap; gap: .8rem; margin: 0; padding: 0; }
 .figure { background: var(--bg); border: 1px solid var(--line); border-radius: 6px;
   padding: .6rem 1rem; min-width: 9rem; }
 .figure dt { color: var(--muted); font-size: .8rem; text-transform: uppercase; }
 .figure dd { margin: 0; font-size: 1.35rem; font-weight: 600; }
+.scroll { overflow-x: auto; max-width: 100%; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; margin: .4rem 0 1rem; }
 th, td { border: 1px solid var(--line); padding: .25rem .45rem; vertical-align: top; text-align: left; }
 thead th { background: var(--bg); }
@@ -56,19 +65,37 @@ thead th { background: var(--bg); }
   font-weight: 500; font-size: .8rem; padding: .4rem .2rem; }
 .matrix tfoot td { font-weight: 600; text-align: center; }
 .matrix th.row { font-weight: 500; white-space: nowrap; }
+.shares td.cell { text-align: center; font-variant-numeric: tabular-nums; min-width: 2.6rem; }
+details { margin: .4rem 0; }
+summary { cursor: pointer; font-weight: 600; }
 .timeline img { max-width: 100%; height: auto; border: 1px solid var(--line); }
 .agreement { border-top: 2px solid var(--line); margin-top: 1.5rem; }
 .fields { width: 100%; }
+.fields td { overflow-wrap: anywhere; }
 .fields td.field { white-space: nowrap; color: var(--muted); width: 9rem; }
 .fields td.page { text-align: right; width: 3.5rem; }
+.fields tr.corrected td { background: #fff6dd; }
+.badge { display: inline-block; font-size: .75rem; background: #f0b429; color: #3b2a00;
+  border-radius: 3px; padding: 0 .3rem; margin-left: .3rem; }
 blockquote.evidence { margin: 0; padding: .1rem .5rem; border-left: 3px solid var(--on);
   background: var(--bg); white-space: pre-line; font-size: .9rem; }
 .warnings li { color: #8a4b00; }
+@media (max-width: 700px) {
+  body { padding: 0 .6rem 2rem; font-size: 13px; }
+  h1 { font-size: 1.25rem; }
+  .figure { min-width: 7rem; padding: .4rem .6rem; }
+  .figure dd { font-size: 1.1rem; }
+  .fields td.field { width: auto; white-space: normal; }
+}
 """
+
+_CLEAN = Cleaner()
 
 
 def _e(value: object) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    """Text from a document, escaped for HTML, with control characters replaced and the
+    bytes of file names that were not UTF-8 written as \\xNN."""
+    return escape(_CLEAN("" if value is None else str(value)), quote=True)
 
 
 def _fmt_date(value: Any) -> str:
@@ -81,68 +108,26 @@ def _anchor(n: int) -> str:
     return f"agreement-{n + 1}"
 
 
+def _scroll(html: str) -> str:
+    """A table that scrolls sideways on a narrow screen instead of widening the page."""
+    return f'<div class="scroll">{html}</div>'
+
+
 # --- chart ------------------------------------------------------------------------------
 
 
-def timeline_png(corpus: Corpus) -> bytes | None:
-    """Validity per agreement as horizontal bars (open-ended ones hatched to the edge);
-    ``None`` when no agreement states a period."""
+def timeline_png(
+    corpus: Corpus, *, lang: str = "sv", day: dt.date | str | None = None
+) -> bytes | None:
+    """Validity per agreement as horizontal bars, today marked and the agreements in force
+    today in full colour; ``None`` when no agreement states a period."""
     require("matplotlib", "report", "The HTML report (-o report.html)")
-    import matplotlib.dates as mdates
     from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
 
-    t = timeline(corpus)
-    t = t[t["start"].notna()].reset_index(drop=True)
-    if t.empty:
+    n = sum(1 for _, a in corpus.items() if a.period is not None and a.period.start)
+    fig = Figure(figsize=timeline_size(n), dpi=100, layout="constrained")
+    if not draw_timeline(fig.add_subplot(), corpus, day=day, lang=lang):
         return None
-    n = len(t)
-    starts = [s.to_pydatetime() for s in t["start"]]
-    known_ends = [e.to_pydatetime() for e in t["end"] if not pd.isna(e)]
-    edge = max([*known_ends, *(s.replace(year=s.year + 1) for s in starts)])
-    ends = [edge if pd.isna(e) else e.to_pydatetime() for e in t["end"]]
-    labelled = n <= TIMELINE_LABEL_LIMIT
-    height = min(max(1.6, 0.34 * n + 1.1), 30.0)
-    fig = Figure(figsize=(11, height), dpi=100, layout="constrained")
-    ax = fig.add_subplot()
-    left = mdates.date2num(starts)
-    width = mdates.date2num(ends) - left + 1
-    open_ = t["open_ended"].to_numpy(dtype=bool)
-    ax.barh(range(n), width, left=left, height=0.62, color="#1f6f8b", edgecolor="#174f63")
-    if open_.any():
-        idx = [i for i in range(n) if open_[i]]
-        ax.barh(
-            idx,
-            width[open_],
-            left=left[open_],
-            height=0.62,
-            color="#9cc7d6",
-            edgecolor="#174f63",
-            hatch="//",
-        )
-        ax.legend(
-            handles=[
-                Patch(color="#1f6f8b", label="stated period"),
-                Patch(facecolor="#9cc7d6", edgecolor="#174f63", hatch="//", label="open-ended"),
-            ],
-            loc="lower right",
-            fontsize=8,
-        )
-    if labelled:
-        labels = [
-            f"{m} ({aid})" if isinstance(m, str) and m else str(aid)
-            for m, aid in zip(t["municipalities"], t["agreement_id"], strict=True)
-        ]
-        ax.set_yticks(range(n), labels=labels, fontsize=8)
-    else:
-        ax.set_yticks([])
-        ax.set_ylabel(f"{n} agreements, earliest start at the top")
-    ax.set_ylim(n - 0.5, -0.5)
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.grid(axis="x", color="#d5dbe3", linewidth=0.8)
-    ax.set_axisbelow(True)
-    ax.set_title("Validity of each agreement", fontsize=11, loc="left")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
@@ -151,30 +136,35 @@ def timeline_png(corpus: Corpus) -> bytes | None:
 # --- sections ---------------------------------------------------------------------------
 
 
-def _summary(corpus: Corpus, failures: int) -> str:
+def _summary(corpus: Corpus, errors: Sequence[ErrorRecord], failures: int, lang: str) -> str:
     t = corpus.agreements_table()
     munis = corpus.municipalities()
     start, end = t["period_start"].min(), t["period_end"].max()
-    if t["open_ended"].any():
-        end_text = "open-ended"
-    else:
-        end_text = _fmt_date(end)
+    end_text = text("open_ended", lang) if t["open_ended"].any() else _fmt_date(end)
     date_range = "–" if pd.isna(start) else f"{_fmt_date(start)} – {end_text}"
     regions = {r for v in t["region"].dropna() for r in str(v).split("; ")}
     figures = [
-        ("Agreements", len(corpus)),
-        ("Municipalities", munis["code"].nunique()),
-        ("Counties", munis["county"].nunique()),
-        ("Police regions", len(regions)),
-        ("Date range", date_range),
-        ("No period stated", int(t["period_start"].isna().sum())),
+        (text("agreements", lang), len(corpus)),
+        (text("municipalities", lang), munis["code"].nunique()),
+        (text("counties", lang), munis["county"].nunique()),
+        (text("police_regions", lang), len(regions)),
+        (text("date_range", lang), date_range),
+        (text("in_force_today", lang), len(in_force_today(corpus))),
+        (text("no_period", lang), int(t["period_start"].isna().sum())),
     ]
-    if failures or corpus.errors:
-        figures.append(("Files not read", max(failures, len(corpus.errors))))
+    not_read = max(failures, len(errors))
+    if not_read:
+        figures.append((text("files_not_read", lang), not_read))
+    corrected = sum(len(a.corrections) for a in corpus)
+    if corrected:
+        figures.append((text("corrections", lang), corrected))
     items = "".join(
         f'<div class="figure"><dt>{_e(k)}</dt><dd>{_e(v)}</dd></div>' for k, v in figures
     )
-    return f'<section id="summary"><h2>Summary</h2><dl class="figures">{items}</dl></section>'
+    return (
+        f'<section id="summary"><h2>{_e(text("summary", lang))}</h2>'
+        f'<dl class="figures">{items}</dl></section>'
+    )
 
 
 def _share_style(share: float) -> str:
@@ -184,33 +174,99 @@ def _share_style(share: float) -> str:
     return f"background: rgba(31, 111, 139, {alpha:.2f}); color: {colour}"
 
 
-def _matrix_table(corpus: Corpus, dimension: Dimension, names: dict[str, str]) -> str:
+def _matrix_table(corpus: Corpus, dimension: Dimension, names: Mapping[str, str], lang: str) -> str:
     kind = dimension.name
     m = matrix(corpus, kind)
-    labels = {r.id: r.label for r in knowledge().roles}
-    head = "".join(
-        f'<th class="id" title="{_e(labels.get(c, c))}">{_e(labels.get(c, c))}</th>'
-        for c in m.columns
-    )
+    name_of = labeller(dimension.vocabulary, lang)
+    head = "".join(f'<th class="id" title="{_e(c)}">{_e(name_of(c))}</th>' for c in m.columns)
     body = []
     for n, (aid, row) in enumerate(m.iterrows()):
         cells = "".join(
             f'<td class="cell {"on" if v else "off"}">{int(v)}</td>' for v in row.tolist()
         )
         body.append(
-            f'<tr><th class="row"><a href="#{_anchor(n)}">{_e(aid)}</a></th>'
-            f"<td>{_e(names.get(str(aid)))}</td>{cells}</tr>"
+            f'<tr><th class="row"><a href="#{_anchor(n)}" title="{_e(aid)}">'
+            f"{_e(names.get(str(aid), aid))}</a></th>{cells}</tr>"
         )
     shares = m.mean(axis=0) if len(m) else pd.Series(float("nan"), index=m.columns)
     foot = "".join(
         f'<td style="{_share_style(s)}">{"–" if pd.isna(s) else f"{s:.0%}"}</td>'
         for s in shares.tolist()
     )
-    return (
-        f'<h3>{_e(dimension.label("en"))}</h3><table class="matrix" id="matrix-{kind}">'
-        f"<thead><tr><th>Agreement</th><th>Municipalities</th>{head}</tr></thead>"
+    table = (
+        f'<table class="matrix" id="matrix-{kind}">'
+        f"<thead><tr><th>{_e(text('agreement', lang))}</th>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody>"
-        f'<tfoot><tr><th colspan="2">Share of agreements</th>{foot}</tr></tfoot></table>'
+        f"<tfoot><tr><th>{_e(text('share', lang))}</th>{foot}</tr></tfoot></table>"
+    )
+    return f"<h3>{_e(dimension.label(lang))}</h3>{_scroll(table)}"
+
+
+def _share_table(corpus: Corpus, dimension: Dimension, by: str, lang: str) -> str:
+    """Share of the agreements of each county (or region) that have each id."""
+    m = matrix(corpus, dimension.name, by, how="share")
+    n_of: dict[str, int] = {}
+    for _, a in corpus.items():
+        for place in places(a, by):
+            n_of[place] = n_of.get(place, 0) + 1
+    name_of = labeller(dimension.vocabulary, lang)
+    head = "".join(f'<th class="id" title="{_e(c)}">{_e(name_of(c))}</th>' for c in m.columns)
+    rows = []
+    for place, row in zip(m.index.tolist(), m.to_numpy().tolist(), strict=True):
+        cells = "".join(
+            f'<td class="cell" style="{_share_style(v)}">{"" if not v else f"{v:.0%}"}</td>'
+            for v in row
+        )
+        rows.append(
+            f'<tr><th class="row">{_e(place)}</th><td class="cell">{n_of.get(place, 0)}</td>'
+            f"{cells}</tr>"
+        )
+    table = (
+        f'<table class="matrix shares" id="shares-{by}-{dimension.name}">'
+        f"<thead><tr><th>{_e(label('groupings', by, lang))}</th>"
+        f"<th>{_e(text('agreements', lang))}</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    return _scroll(table)
+
+
+def _places(corpus: Corpus, lang: str) -> str:
+    parts = []
+    for by in ("police_region", "county"):
+        inner = "".join(
+            f"<h4>{_e(d.label(lang))}</h4>{_share_table(corpus, d, by, lang)}" for d in dimensions()
+        )
+        parts.append(
+            f"<details{' open' if by == 'police_region' else ''}>"
+            f"<summary>{_e(label('groupings', by, lang))}</summary>{inner}</details>"
+        )
+    return (
+        f'<section id="places"><h2>{_e(text("places", lang))}</h2>'
+        f'<p class="muted">{_e(text("places_note", lang))}</p>{"".join(parts)}</section>'
+    )
+
+
+def _crosstab_table(corpus: Corpus, table: Crosstab, lang: str) -> str:
+    ct = crosstab(corpus, table.name)
+    rows_of = labeller(table.row_vocabulary, lang)
+    cols_of = labeller(table.column_vocabulary, lang)
+    top = max(1, int(ct.to_numpy().max()) if ct.size else 1)
+    head = "".join(f'<th class="id" title="{_e(c)}">{_e(cols_of(c))}</th>' for c in ct.columns)
+    body = "".join(
+        f'<tr><th class="row" title="{_e(r)}">{_e(rows_of(r))}</th>'
+        + "".join(
+            f'<td class="cell" style="{_share_style(v / top)}">{v or ""}</td>' for v in row.tolist()
+        )
+        + f'<td class="cell">{sum(row.tolist())}</td></tr>'
+        for r, row in ct.iterrows()
+    )
+    html = (
+        f'<table class="matrix shares" id="crosstab-{table.name}"><thead><tr><th></th>{head}'
+        f"<th>{_e(text('total', lang))}</th></tr></thead><tbody>{body}</tbody></table>"
+    )
+    return (
+        f"<h3>{_e(table.label(lang))}</h3>"
+        f'<p class="muted">{_e(text("crosstab_note", lang))}</p>{_scroll(html)}'
     )
 
 
@@ -220,98 +276,165 @@ def _evidence(ev: Evidence | None) -> tuple[str, str]:
     return f'<blockquote class="evidence">{_e(ev.text)}</blockquote>', _e(ev.page or "–")
 
 
-def _rows(a: Agreement) -> Iterable[tuple[str, str, Evidence | None]]:
-    """(field, value, evidence) for everything the record states, in field order."""
+def _rows(a: Agreement, lang: str) -> Iterable[tuple[str, str, str, Evidence | None]]:
+    """(field label, path, value, evidence) for everything the record states."""
     for f in FIELDS:
-        for shown in f.shown(a):
-            yield f.label("en"), shown.text, shown.evidence
+        for shown in f.shown(a, lang):
+            yield f.label(lang), shown.field, shown.text, shown.evidence
 
 
-def _agreement_section(n: int, aid: str, a: Agreement) -> str:
-    heading = a.title.value if a.title else aid
-    src = a.source.path if a.source.sha256 else "(no source file)"
-    meta = f"{aid} · {', '.join(m.name for m in a.municipalities) or 'no municipality'} · {src}"
+def _corrections_of(a: Agreement) -> dict[str, Any]:
+    return {c.path: c for c in a.corrections}
+
+
+def _agreement_section(n: int, aid: str, a: Agreement, name: str, lang: str) -> str:
+    heading = a.title.value if a.title else name
+    src = a.source.path if a.source.sha256 else text("no_source", lang)
+    munis = ", ".join(m.name for m in a.municipalities) or text("no_municipality", lang)
+    meta = f"{aid} · {munis} · {src}"
+    corrected = _corrections_of(a)
     rows = []
-    for field, value, ev in _rows(a):
+    for field, path, value, ev in _rows(a, lang):
         quote, page = _evidence(ev)
+        fix = next((c for p, c in corrected.items() if p == path or p.startswith(path + ".")), None)
+        badge = ""
+        cls = ""
+        if fix is not None:
+            cls = ' class="corrected"'
+            note = text(
+                "corrected_by", lang, by=fix.by, reason=fix.reason or "–", previous=fix.previous
+            )
+            badge = f'<span class="badge" title="{_e(note)}">{_e(text("corrected", lang))}</span>'
         rows.append(
-            f'<tr><td class="field">{_e(field)}</td><td>{_e(value)}</td>'
-            f'<td>{quote}</td><td class="page">{page}</td></tr>'
+            f'<tr{cls}><td class="field" title="{_e(path)}">{_e(field)}</td>'
+            f'<td>{_e(value)}{badge}</td><td>{quote}</td><td class="page">{page}</td></tr>'
         )
-    warnings = ""
+    extra = ""
+    if a.corrections:
+        items = "".join(
+            f"<li><code>{_e(c.path)}</code>: {_e(c.previous)} → {_e(c.value)} "
+            f"({_e(c.by)}{': ' + _e(c.reason) if c.reason else ''})</li>"
+            for c in a.corrections
+        )
+        extra += f'<h4>{_e(text("corrections", lang))}</h4><ul class="corrections">{items}</ul>'
     if a.warnings:
         items = "".join(f"<li>{_e(w)}</li>" for w in a.warnings)
-        warnings = f'<h4>Warnings</h4><ul class="warnings">{items}</ul>'
+        extra += f'<h4>{_e(text("warnings", lang))}</h4><ul class="warnings">{items}</ul>'
+    head = "".join(f"<th>{_e(text(k, lang))}</th>" for k in ("field", "value", "evidence", "page"))
+    table = f'<table class="fields"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     return (
         f'<section class="agreement" id="{_anchor(n)}" data-agreement-id="{_e(aid)}">'
-        f'<h3>{_e(heading)}</h3><p class="meta">{_e(meta)}</p>'
-        '<table class="fields"><thead><tr><th>Field</th><th>Value</th><th>Evidence</th>'
-        f"<th>Page</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{warnings}</section>"
+        f'<h3 title="{_e(aid)}">{_e(heading)}</h3><p class="meta">{_e(meta)}</p>'
+        f"{_scroll(table)}{extra}</section>"
     )
 
 
-def _errors(corpus: Corpus) -> str:
-    if not corpus.errors:
+def _errors(errors: Sequence[ErrorRecord], lang: str) -> str:
+    if not errors:
         return ""
     items = "".join(
         f"<li><code>{_e(r.error.path)}</code>: {_e(r.error.type)}: {_e(r.error.message)}</li>"
-        for r in corpus.errors
+        for r in errors
     )
-    return f'<section id="errors"><h2>Files not read</h2><ul>{items}</ul></section>'
+    return f'<section id="errors"><h2>{_e(text("files_not_read", lang))}</h2><ul>{items}</ul></section>'
+
+
+def _duplicates(duplicates: Mapping[str, str], lang: str) -> str:
+    if not duplicates:
+        return ""
+    items = "".join(
+        f"<li><code>{_e(dup)}</code> {_e(text('duplicate_of', lang))} <code>{_e(kept)}</code></li>"
+        for dup, kept in duplicates.items()
+    )
+    return (
+        f'<section id="duplicates"><h2>{_e(text("duplicates", lang))}</h2>'
+        f'<p class="muted">{_e(text("duplicates_note", lang))}</p><ul>{items}</ul></section>'
+    )
+
+
+def _filters_line(filters: Mapping[str, str] | None, read: int | None, n: int, lang: str) -> str:
+    if filters:
+        said = "; ".join(f"<code>{_e(k)}</code> {_e(v)}" for k, v in filters.items())
+    else:
+        said = _e(text("no_filters", lang))
+    of = f" / {read}" if read is not None and read != n else ""
+    return f'<p class="filters">{_e(text("filters", lang))}: {said} ({n}{of})</p>'
 
 
 def render_report(
-    corpus: Corpus, *, title: str = "Samverkansöverenskommelser compared", failures: int = 0
+    corpus: Corpus,
+    *,
+    title: str | None = None,
+    failures: int = 0,
+    errors: Sequence[ErrorRecord] = (),
+    filters: Mapping[str, str] | None = None,
+    duplicates: Mapping[str, str] | None = None,
+    read: int | None = None,
+    lang: str = "sv",
 ) -> str:
-    """The report as one HTML string. ``failures``: files the caller could not read."""
+    """The report as one HTML string, in ``lang`` (labels and words; ids in the data).
+
+    ``errors``: the files that could not be read (named in the report; ``failures``
+    counts others not named); ``filters``: the selection, printed in the header;
+    ``duplicates``: likely duplicates left out (their id and the id kept); ``read``: how
+    many agreements were read before the selection."""
     require("matplotlib", "report", "The HTML report (-o report.html)")
-    png = timeline_png(corpus)
+    check_lang(lang)
+    title = title or text("report_title", lang)
+    errors = list(errors) or list(corpus.errors)
+    png = timeline_png(corpus, lang=lang)
     if png is None:
-        chart = '<p class="muted">No agreement states a validity period.</p>'
+        chart = f'<p class="muted">{_e(text("no_period_at_all", lang))}</p>'
     else:
         data = base64.b64encode(png).decode("ascii")
         chart = (
             f'<img id="timeline-chart" src="data:image/png;base64,{data}" '
-            'alt="Validity of each agreement as horizontal bars over the years">'
+            f'alt="{_e(text("validity_title", lang))}">'
         )
-    no_period = [aid for aid, a in corpus.items() if a.period is None or not a.period.start]
+    names = agreement_names(corpus, lang)
+    no_period = [names[aid] for aid, a in corpus.items() if a.period is None or not a.period.start]
     if no_period:
-        chart += f'<p class="muted">No start stated: {_e(", ".join(no_period))}</p>'
-    names = {aid: ", ".join(m.name for m in a.municipalities) for aid, a in corpus.items()}
-    matrices = "".join(_matrix_table(corpus, d, names) for d in dimensions())
-    sections = "".join(_agreement_section(n, aid, a) for n, (aid, a) in enumerate(corpus.items()))
-    made = dt.date.today().isoformat()
+        chart += f'<p class="muted">{_e(text("no_start", lang))}: {_e(", ".join(no_period))}</p>'
+    matrices = "".join(_matrix_table(corpus, d, names, lang) for d in dimensions())
+    tables = "".join(_crosstab_table(corpus, c, lang) for c in crosstabs())
+    sections = "".join(
+        _agreement_section(n, aid, a, names[aid], lang) for n, (aid, a) in enumerate(corpus.items())
+    )
+    made = text("made_by", lang, date=dt.date.today().isoformat(), version=__version__)
+    nav = "".join(
+        f'<a href="#{anchor}">{_e(text(key, lang))}</a>'
+        for anchor, key in (
+            ("summary", "summary"),
+            ("timeline", "timeline"),
+            ("matrices", "matrices"),
+            ("places", "places"),
+            ("agreements", "agreements"),
+        )
+    )
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
         f"<header><h1>{_e(title)}</h1>"
-        f'<p class="muted">{len(corpus)} agreements · made {made} by samverkan-extract '
-        f"{_e(__version__)} (contract v1)</p>"
-        '<nav><a href="#summary">Summary</a><a href="#timeline">Timeline</a>'
-        '<a href="#matrices">Matrices</a><a href="#agreements">Agreements</a></nav></header>'
-        f"<main>{_summary(corpus, failures)}"
-        f'<section id="timeline" class="timeline"><h2>Validity timeline</h2>{chart}</section>'
-        '<section id="matrices"><h2>What the agreements contain</h2>'
-        '<p class="muted">1 = the agreement has it; the bottom row is the share of '
-        f"agreements that do.</p>{matrices}</section>"
-        f'<section id="agreements"><h2>Agreements</h2>{sections}</section>'
-        f"{_errors(corpus)}</main></body></html>\n"
+        f'<p class="muted">{_e(count(len(corpus), "agreement", lang))} · {_e(made)}</p>'
+        f"{_filters_line(filters, read, len(corpus), lang)}"
+        f"<nav>{nav}</nav></header>"
+        f"<main>{_summary(corpus, errors, failures, lang)}"
+        f'<section id="timeline" class="timeline"><h2>{_e(text("timeline", lang))}</h2>{chart}</section>'
+        f'<section id="matrices"><h2>{_e(text("matrices", lang))}</h2>'
+        f'<p class="muted">{_e(text("matrices_note", lang))}</p>{matrices}{tables}</section>'
+        f"{_places(corpus, lang)}"
+        f'<section id="agreements"><h2>{_e(text("agreements", lang))}</h2>{sections}</section>'
+        f"{_duplicates(duplicates or {}, lang)}{_errors(errors, lang)}</main></body></html>\n"
     )
 
 
-def write_report(
-    corpus: Corpus,
-    path: Path,
-    *,
-    title: str = "Samverkansöverenskommelser compared",
-    failures: int = 0,
-) -> Path:
-    """Render and write the report atomically."""
-    html = render_report(corpus, title=title, failures=failures)
+def write_report(corpus: Corpus, path: Path, **options: Any) -> Path:
+    """Render and write the report atomically (options as ``render_report``)."""
+    html = render_report(corpus, **options)
     path = Path(path)
     atomic_write_text(path, html)
     return path

@@ -185,6 +185,17 @@ class Commitment(Model):
     evidence: Evidence
 
 
+class Correction(Model):
+    """A value a person corrected (``--corrections FILE``): where, what it was, what it
+    is now, who corrected it and why. The corrected value keeps its evidence."""
+
+    path: str
+    previous: Any = None
+    value: Any = None
+    by: str
+    reason: str = ""
+
+
 class Agreement(Model):
     """One agreement, normalised: the record ``extract`` returns."""
 
@@ -206,6 +217,8 @@ class Agreement(Model):
     # Optional addition: who undertakes what.
     commitments: list[Commitment] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    # Optional addition: values corrected by people, applied from a corrections file.
+    corrections: list[Correction] = Field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -222,19 +235,32 @@ class Agreement(Model):
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Agreement:
-        """A record from its JSON (``to_json()`` output, or a gold file)."""
+        """A record from its JSON: what ``to_json()``, ``extract --format json`` and
+        ``extract DIR -o OUTDIR/`` write, or a gold file (plain values without evidence).
+        The record is validated against the contract (a wrong id or a date that is not
+        ISO raises ``pydantic.ValidationError`` naming the field), so
+        ``Agreement.from_json(record.to_json()) == record`` always holds. For many
+        records, ``Corpus.from_json(paths)``."""
         return cls.from_record(json.loads(text))
 
     def _repr_html_(self) -> str:
         """A notebook shows the record as a table: each value, its page and its evidence."""
         return str(view("agreement_html")(self))
 
-    def show(self, *, path: str | Path | None = None, jupyter: bool | None = None) -> str | None:
+    def show(
+        self,
+        *,
+        path: str | Path | None = None,
+        jupyter: bool | None = None,
+        lang: str = "sv",
+    ) -> str | None:
         """The source text with every value highlighted and labelled by its field, to check
         each against the text it came from (displaCy). Re-reads ``path`` (default: the
-        source file) and refuses a file that changed. In a notebook it displays the HTML
-        and returns ``None``; elsewhere (or with ``jupyter=False``) it returns the HTML."""
-        shown: str | None = view("show")(self, path=path, jupyter=jupyter)
+        source file) and refuses a file that changed. The text keeps its own spacing and a
+        PDF's page breaks are marked; values are labelled in ``lang`` ("sv" or "en"). In a
+        notebook it displays the HTML and returns ``None``; elsewhere (or with
+        ``jupyter=False``) it returns the HTML."""
+        shown: str | None = view("show")(self, path=path, jupyter=jupyter, lang=lang)
         return shown
 
 
@@ -263,7 +289,7 @@ def _filled(record: Mapping[str, Any]) -> dict[str, Any]:
     if not d.get("source"):
         d["source"] = dict(_NO_SOURCE)
     for key, info in Agreement.model_fields.items():
-        if key in ("schema_version", "source", "warnings") or key not in d:
+        if key in ("schema_version", "source", "warnings", "corrections") or key not in d:
             continue
         value = d[key]
         if _is_item(info.annotation):

@@ -17,6 +17,7 @@ from typing import Any, Protocol, get_args
 import pandas as pd
 
 from samverkan_extract.fields import FIELDS, Column, Field
+from samverkan_extract.output import escape_surrogates
 from samverkan_extract.schema import Agreement, SourceFormat
 
 Items = Sequence[tuple[str, Agreement]]
@@ -88,49 +89,88 @@ def _has_source(agreement: Agreement) -> bool:
     return bool(agreement.source.sha256)
 
 
-def _agreement_row(aid: str, a: Agreement) -> tuple[Any, ...]:
-    src = _has_source(a)
-    return (
-        aid,
-        *(v for f in FIELDS for v in f.summarise(a)),
-        a.source.path if src else None,
-        a.source.format if src else None,
-        a.source.pages if src else None,
-        a.source.ocr if src else None,
-        len(a.warnings),
-    )
+def _agreement_columns(items: Sequence[tuple[str, Agreement]]) -> list[list[Any]]:
+    """The ``agreements`` table column by column: each field's summary columns filled for
+    every agreement in one pass over that field, then the source's columns."""
+    agreements = [a for _, a in items]
+    columns: list[list[Any]] = [[aid for aid, _ in items]]
+    for f in FIELDS:
+        width = len(f.summary)
+        if not width:
+            continue
+        summaries = [f.summarise(a) for a in agreements]
+        columns += (
+            [[s[k] for s in summaries] for k in range(width)]
+            if summaries
+            else [[] for _ in range(width)]
+        )
+    sources = [a.source if _has_source(a) else None for a in agreements]
+    columns += [
+        [s.path if s else None for s in sources],
+        [s.format if s else None for s in sources],
+        [s.pages if s else None for s in sources],
+        [s.ocr if s else None for s in sources],
+        [len(a.warnings) for a in agreements],
+    ]
+    return columns
+
+
+def _item_columns(field: Field, items: Sequence[tuple[str, Agreement]]) -> list[list[Any]]:
+    """A long table column by column: ``agreement_id``, then the columns of every row the
+    field's ``Table`` gives for each agreement's items."""
+    assert field.table is not None
+    width = len(field.table.columns) + 1  # position, then the declared columns
+    columns: list[list[Any]] = [[] for _ in range(width + 1)]
+    ids = columns[0]
+    rest = columns[1:]
+    for aid, a in items:
+        for row in field.table.rows(field.value(a) or []):
+            ids.append(aid)
+            for column, value in zip(rest, row, strict=True):
+                column.append(value)
+    return columns
+
+
+def table_data(name: str, items: Iterable[tuple[str, Agreement]]) -> list[list[Any]]:
+    """The values of one table, one list per column, in corpus order."""
+    listed = list(items)
+    if name == "agreements":
+        return _agreement_columns(listed)
+    field = next(f for f in _table_fields() if f.table and f.table.name == name)
+    return _item_columns(field, listed)
 
 
 def rows(name: str, items: Iterable[tuple[str, Agreement]]) -> list[tuple[Any, ...]]:
-    """The rows of one table, in corpus order."""
-    if name == "agreements":
-        return [_agreement_row(aid, a) for aid, a in items]
-    field = next(f for f in _table_fields() if f.table and f.table.name == name)
-    assert field.table is not None
-    return [(aid, *row) for aid, a in items for row in field.table.rows(field.value(a) or [])]
+    """The rows of one table, in corpus order (``table_data`` transposed)."""
+    return list(zip(*table_data(name, items), strict=True))
 
 
-def frame(columns: tuple[Column, ...], data: list[tuple[Any, ...]]) -> pd.DataFrame:
-    """Rows as a DataFrame whose dtypes follow the declaration, also when empty."""
-    out: dict[str, Any] = {}
-    values = list(zip(*data, strict=True)) if data else [()] * len(columns)
-    for col, column_values in zip(columns, values, strict=True):
-        vals = list(column_values)
-        if col.enum is not None:
-            out[col.name] = pd.Categorical(vals, categories=list(col.enum))
-        elif col.type == "date":
-            dates = pd.to_datetime(pd.Series(vals, dtype=object), errors="coerce")
-            out[col.name] = dates.astype("datetime64[ns]")
-        elif col.type == "integer":
-            out[col.name] = pd.array(vals, dtype="int64" if col.required else "Int64")
-        elif col.type == "number":
-            out[col.name] = pd.array(
-                [float("nan") if v is None else v for v in vals], dtype="float64"
-            )
-        elif col.type == "boolean":
-            out[col.name] = pd.array(vals, dtype="bool" if col.required else "boolean")
-        else:
-            out[col.name] = pd.array(vals, dtype="string")
+def _column(col: Column, vals: list[Any]) -> Any:
+    """One column's values as the pandas array its declaration asks for."""
+    if col.enum is not None:
+        return pd.Categorical(vals, categories=list(col.enum))
+    if col.type == "date":
+        return pd.to_datetime(pd.Series(vals, dtype=object), errors="coerce").astype(
+            "datetime64[ns]"
+        )
+    if col.type == "integer":
+        return pd.array(vals, dtype="int64" if col.required else "Int64")
+    if col.type == "number":
+        return pd.array([float("nan") if v is None else v for v in vals], dtype="float64")
+    if col.type == "boolean":
+        return pd.array(vals, dtype="bool" if col.required else "boolean")
+    try:
+        return pd.array(vals, dtype="string")
+    except UnicodeEncodeError:  # a file name that was not UTF-8: its bytes as \xNN
+        return pd.array([v if v is None else escape_surrogates(v) for v in vals], dtype="string")
+
+
+def frame(columns: tuple[Column, ...], data: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """Columns of values (one list per declared column) as a DataFrame whose dtypes follow
+    the declaration, also when empty."""
+    if len(data) != len(columns):
+        raise ValueError(f"{len(data)} columns of values for {len(columns)} declared")
+    out = {col.name: _column(col, list(vals)) for col, vals in zip(columns, data, strict=True)}
     return pd.DataFrame(out, columns=[c.name for c in columns])
 
 
@@ -138,4 +178,4 @@ def build_table(name: str, items: Iterable[tuple[str, Agreement]]) -> pd.DataFra
     columns = table_columns().get(name)
     if columns is None:
         raise KeyError(f"no table {name!r}: one of {', '.join(table_columns())}")
-    return frame(columns, rows(name, items))
+    return frame(columns, table_data(name, items))

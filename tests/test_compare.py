@@ -251,7 +251,7 @@ def test_unknown_matrix_or_grouping_is_refused(corpus: Corpus) -> None:
     with pytest.raises(ValueError, match="unknown matrix"):
         matrix(corpus, "colours")
     with pytest.raises(ValueError, match="unknown grouping"):
-        matrix(corpus, "forums", by="county")
+        matrix(corpus, "forums", by="colour")
 
 
 # --- summary ----------------------------------------------------------------------------

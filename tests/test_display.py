@@ -7,6 +7,7 @@ rather than searched as a string, so the tests see what a reader sees.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -207,7 +208,7 @@ def assert_every_value_highlighted(agreement: Agreement, html: str) -> None:
         for token in tokens[starts[0] :]:
             assert token.highlighted, f"{v.field}: {token.text!r} inside its evidence is plain"
             run += token.text
-            if folded(v.evidence.text) in run:
+            if folded(v.evidence.text) in folded(run):
                 break
         else:
             pytest.fail(f"{v.field}: evidence {v.evidence.text!r} not highlighted")
@@ -280,8 +281,10 @@ def test_show_refuses_a_changed_or_missing_source(tmp_path: Path) -> None:
 def test_corpus_repr_html_lists_agreements_and_unread_files(corpus: Corpus) -> None:
     error = ErrorRecord(error=ErrorInfo(path="<bad>.pdf", type="InputError", message="encrypted"))
     html = Corpus(corpus.agreements, [error], corpus.ids)._repr_html_()
+    names = compare.agreement_names(corpus)
     for aid, a in corpus.items():
-        assert f">{aid}<" in html
+        # Named for people ("Osby kommun (2023–2026)"), the id on hover.
+        assert f'title="{aid}">{names[aid]}<' in html
         for m in a.municipalities:
             assert m.name in html
     assert "&lt;bad&gt;.pdf" in html and "encrypted" in html and "<bad>" not in html
@@ -305,3 +308,56 @@ def test_corpus_tables_are_one_call_away(corpus: Corpus) -> None:
     expected = compare.diff(corpus[0], corpus[1])
     pd.testing.assert_frame_equal(corpus.diff(0, 1), expected)
     pd.testing.assert_frame_equal(corpus.diff(corpus.ids[0], corpus[1]), expected)
+
+
+# --- show() keeps the text as written --------------------------------------------------------
+
+
+def shown_text(html: str) -> str:
+    """The document text inside show()'s markup: labels and page marks left out."""
+    import html as html_module
+
+    body = html.split('<div class="spans"', 1)[1].split("</div>", 1)[0]
+    body = body.split(">", 1)[1]
+    body = re.sub(r'<span class="samverkan-(?:label|page)"[^>]*>.*?</span>', "", body)
+    return html_module.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.stem)
+def test_show_keeps_the_source_spacing(corpus: Corpus, path: Path) -> None:
+    agreement = corpus[path.stem]
+    html = agreement.show(jupyter=False)
+    assert html is not None
+    assert shown_text(html) == se.normalised_text(agreement.source.path)
+    assert "white-space: pre-wrap" in html
+    assert not re.search(r"\w \)|\( \w| ,", shown_text(html).replace(" ,", ""))  # no token gaps
+
+
+def test_show_marks_page_breaks_of_a_pdf(tmp_path: Path) -> None:
+    pytest.importorskip("reportlab")
+    from tests.fixtures.render import render_pdf
+
+    agreement = se.extract(render_pdf(DOCUMENTS[1], tmp_path / "agreement.pdf"))
+    html = agreement.show(jupyter=False, lang="en")
+    assert html is not None
+    pages = re.findall(r'class="samverkan-page" data-page="(\d+)"', html)
+    assert pages == [str(n) for n in range(2, (agreement.source.pages or 0) + 1)]
+    assert "page 2" in html
+    assert shown_text(html) == se.normalised_text(agreement.source.path)
+
+
+def test_corpus_plot_draws_matrices_and_the_timeline(corpus: Corpus) -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = corpus.plot.matrix("forums", by="county")
+    assert ax.get_title(loc="left").startswith("Samverkansforum")
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(
+        compare.matrix(corpus, "forums", by="county").index
+    )
+    ax = corpus.plot.timeline(day="2024-06-01", lang="en")
+    assert ax.get_title(loc="left") == "Validity of each agreement"
+    assert len(ax.get_yticklabels()) == len(corpus)
+    ax = corpus.plot.crosstab()
+    plt.close("all")

@@ -159,11 +159,19 @@ def test_excel_has_a_sheet_per_table_with_the_record_counts(
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.load_workbook(out[0] / "tables.xlsx", read_only=True)
     try:
-        assert wb.sheetnames == [*TABLES, "columns"]
+        assert wb.sheetnames == [*TABLES, "columns", "labels"]
         for table, n in expected_rows(records).items():
             rows = list(wb[table].iter_rows(values_only=True))
-            assert list(rows[0]) == [c.name for c in table_columns()[table]], table
-            assert len(rows) - 1 == n, table
+            data_columns = [
+                h
+                for h in rows[0]
+                if not h.endswith("_label") and (table, h) != ("agreements", "name")
+            ]
+            assert data_columns == [c.name for c in table_columns()[table]], table
+            for c in table_columns()[table]:  # every id column has its labels beside it
+                if c.vocabulary:
+                    assert rows[0][rows[0].index(c.name) + 1] == f"{c.name}_label"
+            assert len(rows) - 1 == max(n, 1), table  # a table keeps one row, empty or not
     finally:
         wb.close()
 
@@ -317,12 +325,11 @@ def test_failed_sqlite_write_keeps_the_previous_database(
 def test_failed_first_writes_leave_no_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gold_corpus: Corpus
 ) -> None:
-    import pandas as pd
 
     monkeypatch.setattr(export, "_insert_rows", fail_after(2, export._insert_rows))
     with pytest.raises(OSError):
         export.write_sqlite(gold_corpus, tmp_path / "a.db")
-    monkeypatch.setattr(pd.DataFrame, "to_excel", fail_after(3, pd.DataFrame.to_excel))
+    monkeypatch.setattr(export, "_sheet", fail_after(3, export._sheet))
     with pytest.raises(OSError):
         export.write_xlsx(gold_corpus, tmp_path / "t.xlsx")
     assert list(tmp_path.iterdir()) == []
@@ -331,11 +338,10 @@ def test_failed_first_writes_leave_no_file(
 def test_failed_csv_export_leaves_complete_files_and_no_new_datapackage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gold_corpus: Corpus
 ) -> None:
-    import pandas as pd
 
     export.write_csv(gold_corpus, tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    monkeypatch.setattr(pd.DataFrame, "to_csv", fail_after(3, pd.DataFrame.to_csv))
+    monkeypatch.setattr(export, "frame_to_csv", fail_after(3, export.frame_to_csv))
     with pytest.raises(OSError):
         export.write_csv(gold_corpus[:1], tmp_path)
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}

@@ -109,12 +109,14 @@ def test_docx_scores_as_well_as_its_text(
 def test_rendered_docx_header_once_and_no_page_number_footer(
     stem: str, rendered_docx: dict[str, Path]
 ) -> None:
-    """The fixture puts "Samverkansöverenskommelse" in the header and "Sida {PAGE} av
-    {NUMPAGES}" in the footer: the header is one block, first; the footer has nothing
-    but page numbering, so it leaves nothing."""
+    """The fixture puts "Samverkansöverenskommelse" (or the agreement's letterhead) in
+    the header and "Sida {PAGE} av {NUMPAGES}" in the footer: each header is one block,
+    first; the footer has nothing but page numbering, so it leaves nothing."""
     document = document_of(rendered_docx[stem])
     assert document.blocks[0].kind == "header"
-    assert texts(document, "header") == [render.HEADER_TEXT]
+    first, rest = render.page_headers(render.parse_file(SOURCES[stem]))
+    expected = {"\n".join(" ".join(x.split()) for x in lines) for lines in (first, rest)}
+    assert sorted(texts(document, "header")) == sorted(expected)
     assert texts(document, "footer") == []
     source = render.plain_text(render.parse_file(SOURCES[stem]))
     assert document.text.count("Sida") == source.count("Sida")  # no "Sida 1 av 1" added
@@ -158,6 +160,93 @@ def test_docx_hand_made_signature_table_with_signature_lines(tmp_path: Path) -> 
     path = tmp_path / "signed.docx"
     d.save(str(path))
     assert_signatories(extract(path), persons)
+
+
+def side_by_side(persons: list[tuple[str, str, str]], gap: str) -> list[str]:
+    """Name, title and organisation lines of signature blocks typed side by side, the
+    columns set apart by tabs ("\t\t") or aligned with spaces (" ")."""
+    rows = [[person[k] for person in persons] for k in range(3)]
+    if gap == " ":
+        width = max(len(x) for row in rows for x in row) + 4
+        return ["".join(x.ljust(width) for x in row).rstrip() for row in rows]
+    return [gap.join(row) for row in rows]
+
+
+@pytest.mark.parametrize(
+    "layout", ["tab_paragraphs", "space_paragraphs", "tab_line_breaks", "layout_table"]
+)
+def test_docx_signature_blocks_typed_side_by_side(tmp_path: Path, layout: str) -> None:
+    """Signature blocks typed side by side in Word, columns set apart by tabs or runs
+    of spaces: one paragraph a line, one paragraph with line breaks, or paragraphs in a
+    one-cell layout table. Each line's columns are table cells (as the text reader reads
+    such lines), so each person keeps their own title and organisation."""
+    persons = PERSONS[:3]
+    d = docx.Document()
+    for line in BODY.format(parties=parties_sentence(persons)).strip().split("\n\n"):
+        d.add_paragraph(line)
+    d.add_paragraph(SIGNED)
+    lines = side_by_side(persons, " " if layout == "space_paragraphs" else "\t\t")
+    if layout == "tab_line_breaks":
+        d.add_paragraph("\n".join(lines))
+    elif layout == "layout_table":
+        cell = d.add_table(rows=1, cols=1).cell(0, 0)
+        cell.paragraphs[0].text = lines[0]
+        for line in lines[1:]:
+            cell.add_paragraph(line)
+    else:
+        for line in lines:
+            d.add_paragraph(line)
+    path = tmp_path / "typed.docx"
+    d.save(str(path))
+    document = read_document(path)
+    cells = [(b.row, b.col, document.block_text(b)) for b in document.blocks if b.table == 0]
+    assert cells == [(r, c, persons[c][r]) for r in range(3) for c in range(3)]
+    assert_signatories(extract(path), persons)
+
+
+def test_docx_items_typed_with_tabs_are_no_columns(tmp_path: Path) -> None:
+    """A numbered list typed with a tab after each number, and a line or two with a tab
+    inside, stay paragraphs."""
+    d = docx.Document()
+    d.add_paragraph("Prioriterade områden", style="Heading 1")
+    for line in ("1.\tNarkotika bland unga", "2.\tVåld i nära relationer", "3.\tTrafik"):
+        d.add_paragraph(line)
+    d.add_paragraph("Kontaktperson:\tAnna Berg")
+    d.add_paragraph("Överenskommelsen gäller från den 1 januari 2025.")
+    path = tmp_path / "items.docx"
+    d.save(str(path))
+    document = read_document(path)
+    assert not [b for b in document.blocks if b.kind == "table_cell"]
+    assert texts(document, "paragraph")[:3] == [
+        "1. Narkotika bland unga",
+        "2. Våld i nära relationer",
+        "3. Trafik",
+    ]
+
+
+def test_docx_columns_in_a_table_cell_are_a_table_of_their_own() -> None:
+    """A cell of a grid whose lines hold columns: the lines before stay the cell, the
+    columns become a table numbered after it, and the tables after move up one."""
+    from samverkan_extract.readers.docx import Pending, columns_as_tables
+
+    cell = Pending(
+        "table_cell",
+        ["Ort och datum", "Anna Berg Per Holm", "Kommundirektör Lokalpolisområdeschef"],
+        keep_breaks=True,
+        table=2,
+        row=1,
+        col=0,
+        raw=["Ort och datum", "Anna Berg\tPer Holm", "Kommundirektör\tLokalpolisområdeschef"],
+    )
+    blocks, next_table = columns_as_tables([cell], 3)
+    assert next_table == 4
+    assert [(b.table, b.row, b.col, b.lines) for b in blocks] == [
+        (2, 1, 0, ["Ort och datum"]),
+        (3, 0, 0, ["Anna Berg"]),
+        (3, 0, 1, ["Per Holm"]),
+        (3, 1, 0, ["Kommundirektör"]),
+        (3, 1, 1, ["Lokalpolisområdeschef"]),
+    ]
 
 
 # --------------------------------------------------------------------------------------

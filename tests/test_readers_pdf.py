@@ -317,6 +317,45 @@ def test_pdf_side_by_side_signature_blocks(tmp_path: Path, layout: str) -> None:
     assert_signatories(extract(pdf), persons)
 
 
+SIGNED_IN_CELLS = (
+    "Samverkansöverenskommelse för Exby 2019–2021\n\n"
+    "Exby kommun och lokalpolisområde Falkenberg/Hylte samverkar för ökad trygghet. "
+    "Överenskommelsen gäller från 2019-03-01 till 2021-02-28.\n\n"
+    "Exby 2019-02-25\n\n"
+    "Sven-Åke Lindberg (S)\nkommunstyrelsens ordförande\nExby kommun\n\n"
+    "Lena Ohlsson\nLokalpolisområdeschef, lokalpolisområde Falkenberg/Hylte\n"
+)
+
+
+def signature_cells(tmp_path: Path) -> list[str]:
+    src = tmp_path / "signed.txt"
+    src.write_text(SIGNED_IN_CELLS, encoding="utf-8")
+    document = read_document(render.render_pdf(src, tmp_path / "signed.pdf"))
+    return [document.block_text(b) for b in document.blocks if b.kind == "table_cell"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PDF reader: a line in lower case under a name in a signature cell is joined "
+    "to it as if wrapped, though the name line is far shorter than the cell",
+)
+def test_signature_cell_keeps_a_lower_case_title_on_its_own_line(tmp_path: Path) -> None:
+    assert "Sven-Åke Lindberg (S)\nkommunstyrelsens ordförande\nExby kommun" in (
+        signature_cells(tmp_path)
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PDF reader: a line that wraps inside a narrow signature cell keeps the break, "
+    "so 'lokalpolisområde' / 'Falkenberg/Hylte' reads as two lines",
+)
+def test_a_line_wrapped_inside_a_signature_cell_is_one_line(tmp_path: Path) -> None:
+    assert "Lena Ohlsson\nLokalpolisområdeschef, lokalpolisområde Falkenberg/Hylte" in (
+        signature_cells(tmp_path)
+    )
+
+
 # --------------------------------------------------------------------------------------
 # 5. layout: running header, page numbers, hyphenation, fake bold, two columns
 # --------------------------------------------------------------------------------------
@@ -329,18 +368,25 @@ def test_running_header_and_page_numbers_are_dropped(
 ) -> None:
     pdf = (born_digital if columns == 1 else two_column)[stem]
     pages = printed(pdf, columns).lines
-    # the fixture prints the header at the top and "Sida N av M" at the foot of each page
-    assert all(lines[0] == render.HEADER_TEXT for lines in pages)
+    # the fixture prints the header (or the agreement's letterhead on the first page) at
+    # the top and "Sida N av M" at the foot of each page
+    first, rest = render.page_headers(render.parse_file(SOURCES[stem]))
+    assert all(
+        lines[0] == " ".join((first if n == 0 else rest)[0].split())
+        for n, lines in enumerate(pages)
+    )
     assert all(PAGE_LABEL.match(lines[-1]) for lines in pages)
     document = document_of(pdf)
     labels = PAGE_LABEL.findall(document.text)
     assert not labels, f"page labels left in the text: {labels}"
-    headers = [b for b in document.blocks if b.kind == "header"]
-    assert [document.block_text(b) for b in headers] == [render.HEADER_TEXT], (
-        "the running header is kept once, as a header block"
+    expected = [first] if len(pages) == 1 else [first, rest]
+    expected_texts = {"\n".join(" ".join(x.split()) for x in lines) for lines in expected}
+    headers = [document.block_text(b) for b in document.blocks if b.kind == "header"]
+    assert sorted(headers) == sorted(expected_texts), (
+        "each page header is kept once, as a header block"
     )
     body = [document.block_text(b) for b in document.blocks if b.kind != "header"]
-    assert render.HEADER_TEXT not in body, "a copy of the running header left in the body"
+    assert not expected_texts & set(body), "a copy of a page header left in the body"
 
 
 @pytest.mark.parametrize("columns", [1, 2])

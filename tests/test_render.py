@@ -76,17 +76,40 @@ def _pdf_page_texts(path: Path) -> list[str]:
         return [p.extract_text() or "" for p in pdf.pages]
 
 
-def _body_text(page_texts: list[str]) -> str:
-    """Page texts without the running header and the footer line."""
+def _body_text(page_texts: list[str], headers: tuple[list[str], list[str]] | None = None) -> str:
+    """Page texts without the page header (``headers``: its lines on the first page and
+    on the others, as ``render.page_headers`` gives them; the fixed running header when
+    not given) and the footer line."""
     out = []
-    for t in page_texts:
+    for n, t in enumerate(page_texts):
         lines = t.split("\n")
-        if lines and lines[0].strip() == render.HEADER_TEXT:
-            lines = lines[1:]
+        if headers is None:
+            if lines and lines[0].strip() == render.HEADER_TEXT:
+                lines = lines[1:]
+        else:
+            head = headers[0] if n == 0 else headers[1]
+            assert [_ws(x) for x in lines[: len(head)]] == [_ws(x) for x in head]
+            lines = lines[len(head) :]
         if lines and FOOTER_RE.match(lines[-1].strip()):
             lines = lines[:-1]
         out.append("\n".join(lines))
     return "\n".join(out)
+
+
+def _furniture_words(path: Path) -> Counter:
+    """Words of the source that the renderings print in the page header or not at all:
+    a letterhead over the title (the page header), a text dump's page numbers and each
+    copy of its running header (the renderer numbers its pages and draws its own
+    header)."""
+    text = render.load_text(path)
+    els = render.parse_file(path)
+    head = {_ws(x) for e in els if e.kind == "letterhead" for x in e.raw_lines}
+    words: Counter = Counter()
+    for line in text.split("\n"):
+        s = _ws(line)
+        if s in head or (s and render._PAGE_NO.match(s)):
+            words.update(re.findall(r"\w+", s))
+    return words
 
 
 def _ws(s: str) -> str:
@@ -109,9 +132,14 @@ def _source_words(path: Path) -> Counter:
 
 
 def _docx_expected_words(path: Path) -> Counter:
-    """Source words less the numbers of numbered list items (Word numbers them itself)."""
-    numbers = Counter(str(e.number) for e in render.parse_file(path) if e.kind == "numbered")
-    return _source_words(path) - numbers
+    """Source words less the numbers and letters of numbered list items (Word numbers
+    them itself) and less the page furniture."""
+    numbers = Counter(
+        chr(96 + (e.number or 1)) if e.letter else str(e.number)
+        for e in render.parse_file(path)
+        if e.kind == "numbered"
+    )
+    return _source_words(path) - numbers - _furniture_words(path)
 
 
 def _dehyphenated_words(text: str, vocabulary: Counter) -> Counter:
@@ -466,16 +494,21 @@ DATA_FILES = (
 @pytest.mark.parametrize("src", DATA_FILES, ids=[p.name for p in DATA_FILES])
 def test_data_agreements_faithful(tmp_path, src):
     """Every content word of each test agreement comes back from its PDF and DOCX."""
-    words = _source_words(src)
+    words = _source_words(src) - _furniture_words(src)
+    headers = render.page_headers(render.parse_file(src))
     pdf_path = render.render_pdf(src, tmp_path / f"{src.stem}.pdf")
     texts = _pdf_page_texts(pdf_path)
     for i, t in enumerate(texts, 1):
         assert t.strip().split("\n")[-1].strip() == f"Sida {i} av {len(texts)}"
-    _assert_same_words(_dehyphenated_words(_body_text(texts), words), words)
+    _assert_same_words(_dehyphenated_words(_body_text(texts, headers), words), words)
     d = docx.Document(str(render.render_docx(src, tmp_path / f"{src.stem}.docx")))
     got = Counter(re.findall(r"\w+", _docx_body_text(d)))
     words = _docx_expected_words(src)
     _assert_same_words(got, words)
+    sec = d.sections[0]
+    first = sec.first_page_header if sec.different_first_page_header_footer else sec.header
+    assert [_ws(x.text) for x in first.paragraphs] == [_ws(x) for x in headers[0]]
+    assert [_ws(x.text) for x in sec.header.paragraphs] == [_ws(x) for x in headers[1]]
 
 
 # --------------------------------------------------------------------------------------
@@ -652,7 +685,9 @@ def test_signature_dates_in_source_order():
     assert sig.lines == [] and [b.place_date for b in sig.blocks] == [[], [], ["Kalmar 2020-03-25"]]
 
 
-def test_tab_date_row_stays_above_the_signatory_table(tmp_path):
+def test_tab_date_row_stays_above_its_signatory(tmp_path):
+    """Blocks typed side by side with tabs: a grid of cells in the PDF, lines typed with
+    tabs in the DOCX, the dates above the names in both."""
     text = (
         "Avtal om samverkan\n\nText om samverkan.\n\nUNDERSKRIFTER.\n\n"
         "Karlskrona den 22 juni 2023\t\tKarlskrona den 22 juni 2023\n\n\n"
@@ -661,23 +696,185 @@ def test_tab_date_row_stays_above_the_signatory_table(tmp_path):
         "Karlskrona kommun\t\t\tLPO Karlskrona\n"
     )
     sig = render.parse_agreement(text)[-1]
-    assert sig.rows[0] == ["Karlskrona den 22 juni 2023", "Karlskrona den 22 juni 2023"]
-    assert sig.rows[1] == ["Magnus Bergdahl", "Sofie Hultgren"]
-    assert not sig.blocks and not sig.after
+    assert [(b.place_date, b.lines) for b in sig.blocks] == [
+        (
+            ["Karlskrona den 22 juni 2023"],
+            ["Magnus Bergdahl", "Kommunstyrelsens ordförande", "Karlskrona kommun"],
+        ),
+        (
+            ["Karlskrona den 22 juni 2023"],
+            ["Sofie Hultgren", "Lokalpolisområdeschef", "LPO Karlskrona"],
+        ),
+    ]
+    assert not sig.rows and not sig.after and sig.columns == 2
     src = tmp_path / "k.txt"
     src.write_text(text, encoding="utf-8")
     lines = _pdf_lines(render.render_pdf(src, tmp_path / "k.pdf"))
     date = next(i for i, ln in enumerate(lines) if "22 juni 2023" in ln)
     name = next(i for i, ln in enumerate(lines) if "Magnus Bergdahl" in ln)
     assert date < name
+    # typed with tabs in the source: typed with tabs in Word, one paragraph a line
+    assert sig.typed[0] == "Karlskrona den 22 juni 2023\t\tKarlskrona den 22 juni 2023"
     d = docx.Document(str(render.render_docx(src, tmp_path / "k.docx")))
-    assert d.tables[-1].cell(0, 1).text == "Karlskrona den 22 juni 2023"
+    paras = [p.text for p in d.paragraphs]
+    date = paras.index("Karlskrona den 22 juni 2023\tKarlskrona den 22 juni 2023")
+    assert paras.index("Magnus Bergdahl\tSofie Hultgren") > date
+    assert not d.tables
+
+
+def test_letterhead_and_running_header_go_to_the_page_header(tmp_path):
+    """A letterhead in columns over the title is the first page's header; a text dump's
+    running header (repeated at each "Sida N av M") is every page's header, its copies
+    and the page numbers gone from the body."""
+
+    def body(page: int) -> str:
+        return "".join(
+            f"Parterna samverkar kring trygghet och brott i område {page}.{k} varje år.\n\n"
+            for k in range(40)
+        )
+
+    text = (
+        "ENKÖPINGS KOMMUN                          POLISEN\n"
+        "Datum 2016-08-25                          Dnr KS2016/412\n\n"
+        "        Samverkansöverenskommelse för ett tryggare\n"
+        "                Enköping 2016–2019\n\n"  # centred: one title over two lines
+        + body(1)
+        + "                                                    Sida 1 av 2\n"
+        "Enköpings kommun – samverkan\n\n"
+        + body(2)
+        + "                                                    Sida 2 av 2\n"
+        "Enköpings kommun – samverkan\n\nSlut på texten här.\n"
+    )
+    els = render.parse_agreement(text)
+    first, rest = render.page_headers(els)
+    assert [_ws(x) for x in first] == [
+        "ENKÖPINGS KOMMUN POLISEN",
+        "Datum 2016-08-25 Dnr KS2016/412",
+    ]
+    assert rest == ["Enköpings kommun – samverkan"]
+    assert next(e.text for e in els if e.kind == "title") == (
+        "Samverkansöverenskommelse för ett tryggare Enköping 2016–2019"
+    )
+    body_text = render.plain_text([e for e in els if e.kind != "letterhead"])
+    assert "Sida" not in body_text and "samverkan\n" not in body_text
+    src = tmp_path / "e.txt"
+    src.write_text(text, encoding="utf-8")
+    d = docx.Document(str(render.render_docx(src, tmp_path / "e.docx")))
+    sec = d.sections[0]
+    assert sec.different_first_page_header_footer
+    assert [p.text for p in sec.first_page_header.paragraphs][1] == (
+        "Datum 2016-08-25\t\tDnr KS2016/412"
+    )
+    assert [p.text for p in sec.header.paragraphs] == ["Enköpings kommun – samverkan"]
+    pages = _pdf_page_texts(render.render_pdf(src, tmp_path / "e.pdf"))
+    assert pages[0].startswith("ENKÖPINGS KOMMUN POLISEN\nDatum 2016-08-25 Dnr KS2016/412")
+    assert all(t.startswith("Enköpings kommun – samverkan") for t in pages[1:])
+
+
+@pytest.mark.parametrize(
+    "lines,title",
+    [
+        (["Överenskommelse om samverkan", "mellan Exby kommun och Polisen"], 2),
+        (["SAMVERKANSÖVERENSKOMMELSE – EXBY KOMMUN OCH", "LOKALPOLISOMRÅDE EXBY 2021–2024"], 2),
+        (["Samverkansöverenskommelse för Exby kommun", "2023–2025"], 2),
+        (["Samverkansöverenskommelse Exby 2022–2025", "Reviderad 2024-03-11"], 1),
+        (["SAMVERKANSÖVERENSKOMMELSE", "Exby kommun och lokalpolisområde Exby"], 1),
+    ],
+)
+def test_title_lines_and_subtitle(lines, title):
+    """A title goes on over a line in lower case, in capitals under capitals, or of
+    years; a stamp or a line of parties under it is a subtitle paragraph."""
+    els = render.parse_agreement("\n".join(lines) + "\n\nParterna samverkar i Exby.\n")
+    assert els[0].kind == "title" and els[0].text == " ".join(lines[:title])
+    if title < len(lines):
+        assert els[1].kind == "paragraph" and els[1].text == lines[1]
+
+
+def test_tables_typed_with_tabs_stay_typed_with_tabs_in_the_docx(tmp_path):
+    """A table whose cells the source sets apart by tabs (as typed in Word) is typed with
+    tabs in the DOCX, one paragraph a row; aligned with spaces, it is a real table."""
+    text = (
+        "Avtal om samverkan\n\nParterna är:\n\n"
+        "Part\tOrganisationsnummer\nLunds kommun\t212000-1124\n\n"
+        "Forum                Möten\nStyrgruppen          fyra gånger per år\n\n"
+        "Parterna följer upp arbetet varje år.\n\nUnderskrifter\n\n"
+        "Namn\tBefattning\tDatum\nKarin Sjögren\tKommunstyrelsens ordförande\t2022-03-01\n"
+        "Fredrik Åberg\tLokalpolisområdeschef\t2022-03-02\n"
+    )
+    els = render.parse_agreement(text)
+    tables = [e for e in els if e.kind == "table"]
+    assert [t.tabs for t in tables] == [True, False]
+    assert els[-1].tabs and els[-1].rows[1][0] == "Karin Sjögren"
+    src = tmp_path / "t.txt"
+    src.write_text(text, encoding="utf-8")
+    d = docx.Document(str(render.render_docx(src, tmp_path / "t.docx")))
+    paras = [p.text for p in d.paragraphs]
+    assert "Lunds kommun\t212000-1124" in paras
+    assert "Karin Sjögren\tKommunstyrelsens ordförande\t2022-03-01" in paras
+    assert len(d.tables) == 1 and d.tables[0].cell(1, 0).text == "Styrgruppen"
+
+
+def test_side_by_side_blocks_over_several_groups_become_a_grid(tmp_path):
+    """Blocks typed side by side with aligned spaces, in groups (place and date, a
+    dotted line, name, title, organisation; two rows of two): one cell per person, in
+    the source's rows and columns, the wrapped title line joined."""
+    text = (
+        "Avtal om samverkan\n\nText om samverkan.\n\nUNDERSKRIFTER\n\n"
+        "Ort och datum                       Ort och datum\n"
+        "Vilhelmina 2017-06-12               Dorotea 2017-06-13\n\n"
+        ".............................       .............................\n"
+        "Maria Lundgren                      Per-Erik Holm\n"
+        "Kommunstyrelsens                    Kommunstyrelsens ordförande\n"
+        "ordförande\n"
+        "Vilhelmina kommun                   Dorotea kommun\n\n\n"
+        "Ort och datum                       Ort och datum\n"
+        "Åsele 2017-06-13                    Lycksele 2017-06-19\n\n"
+        ".............................       .............................\n"
+        "Helena Nordin                       Stefan Wallin\n"
+        "Kommunstyrelsens ordförande         Lokalpolisområdeschef\n"
+        "Åsele kommun                        Lokalpolisområde Södra Lappland\n"
+    )
+    sig = render.parse_agreement(text)[-1]
+    assert sig.columns == 2 and not sig.rows and not sig.flat
+    assert [(b.place_date, b.lines) for b in sig.blocks] == [
+        (
+            ["Ort och datum", "Vilhelmina 2017-06-12"],
+            ["Maria Lundgren", "Kommunstyrelsens ordförande", "Vilhelmina kommun"],
+        ),
+        (
+            ["Ort och datum", "Dorotea 2017-06-13"],
+            ["Per-Erik Holm", "Kommunstyrelsens ordförande", "Dorotea kommun"],
+        ),
+        (
+            ["Ort och datum", "Åsele 2017-06-13"],
+            ["Helena Nordin", "Kommunstyrelsens ordförande", "Åsele kommun"],
+        ),
+        (
+            ["Ort och datum", "Lycksele 2017-06-19"],
+            ["Stefan Wallin", "Lokalpolisområdeschef", "Lokalpolisområde Södra Lappland"],
+        ),
+    ]
+    src = tmp_path / "v.txt"
+    src.write_text(text, encoding="utf-8")
+    t = docx.Document(str(render.render_docx(src, tmp_path / "v.docx"))).tables[-1]
+    assert len(t.rows) == 2 and len(t.columns) == 2
+    assert "Per-Erik Holm" in t.cell(0, 1).text and "Helena Nordin" in t.cell(1, 0).text
+    # a table of signatories with one person a row under a header stays a table
+    text = (
+        "Avtal om samverkan\n\nText om samverkan.\n\nUnderskrifter\n\n"
+        "Namn                Befattning                     Datum\n"
+        "Ingrid Söderlund    Kommunstyrelsens ordförande    2013-02-18\n"
+        "Peter Malmgren      Polisområdeschef               2013-02-26\n"
+    )
+    sig = render.parse_agreement(text)[-1]
+    assert sig.rows[1] == ["Ingrid Söderlund", "Kommunstyrelsens ordförande", "2013-02-18"]
+    assert not sig.blocks
 
 
 def test_separate_short_lines_stay_lines_and_wrapped_prose_reflows(tmp_path):
     text = (
         "Avtal om samverkan\n\n"
-        "a) Cykelstölder i stadskärnan\nb) Narkotika i nöjeslivet\nc) Trygghet i parker\n\n"
+        "Cykelstölder i stadskärnan\nNarkotika i nöjeslivet\nTrygghet i parker\n\n"
         "Parterna ska arbeta med tre områden och har valt dessa efter en gemensam\n"
         "lägesbild som togs fram under hösten. Områdena följs upp varje år av\n"
         "styrgruppen.\n\n"
@@ -696,7 +893,7 @@ def test_separate_short_lines_stay_lines_and_wrapped_prose_reflows(tmp_path):
     src.write_text(text, encoding="utf-8")
     lines = [ln.strip() for ln in _pdf_lines(render.render_pdf(src, tmp_path / "o.pdf"))]
     for want in (
-        "b) Narkotika i nöjeslivet",
+        "Narkotika i nöjeslivet",
         "Karin Edholm, kommunstyrelsens ordförande",
         "Mats Ringdahl, regionstyrelsens ordförande",
         "Anneli Sjöström, lokalpolisområdeschef",
@@ -706,6 +903,40 @@ def test_separate_short_lines_stay_lines_and_wrapped_prose_reflows(tmp_path):
     texts = [p.text for p in d.paragraphs]
     assert "Mats Ringdahl, regionstyrelsens ordförande" in texts
     assert any(t.startswith("Parterna ska arbeta") and "styrgruppen." in t for t in texts)
+
+
+def test_lettered_items_are_a_lettered_list(tmp_path):
+    """ "a) ..." / "b. ..." lines are a list, lettered in the PDF and numbered with
+    letters in the DOCX (as Word makes them), under the line that opens them."""
+    text = (
+        "Avtal om samverkan\n\nParterna prioriterar:\n"
+        "  a. unga i riskzon,\n  b. våld i nära relationer,\n  c. stölder av drivmedel.\n\n"
+        "Fokusområden:\n\na) Cykelstölder\nb) Narkotika i nöjeslivet\n\n"
+        "Parterna följer upp arbetet varje år.\n"
+    )
+    els = render.parse_agreement(text)
+    items = [(e.number, e.letter, e.text) for e in els if e.kind == "numbered"]
+    assert items == [
+        (1, ".", "unga i riskzon,"),
+        (2, ".", "våld i nära relationer,"),
+        (3, ".", "stölder av drivmedel."),
+        (1, ")", "Cykelstölder"),
+        (2, ")", "Narkotika i nöjeslivet"),
+    ]
+    assert [e.text for e in els if e.kind == "paragraph"] == [
+        "Parterna prioriterar:",
+        "Fokusområden:",
+        "Parterna följer upp arbetet varje år.",
+    ]
+    src = tmp_path / "l.txt"
+    src.write_text(text, encoding="utf-8")
+    lines = [ln.strip() for ln in _pdf_lines(render.render_pdf(src, tmp_path / "l.pdf"))]
+    assert "b. våld i nära relationer," in lines and "b) Narkotika i nöjeslivet" in lines
+    d = docx.Document(str(render.render_docx(src, tmp_path / "l.docx")))
+    numbered = [p for p in d.paragraphs if p.style.name == "List Number"]
+    assert [p.text for p in numbered] == [x[2] for x in items]
+    xml = d.part.numbering_part.element.xml
+    assert 'w:val="lowerLetter"' in xml and 'w:val="%1)"' in xml
 
 
 def test_run_in_heading_line_over_long_text_is_its_own_paragraph():

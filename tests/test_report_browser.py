@@ -191,14 +191,15 @@ def test_report_is_self_contained_and_escaped(extracted: Corpus) -> None:
 def test_report_of_gold_records_without_evidence_or_periods() -> None:
     gold = json.loads((CORPUS_GOLD / "000_5d68ca22a3f54acc.json").read_text("utf-8"))
     gold["period"] = None
-    html = render_report(Corpus.from_records({"no-period": gold}))
+    html = render_report(Corpus.from_records({"no-period": gold}), lang="en")
     assert "No agreement states a validity period" in html
     assert "timeline-chart" not in html
     assert "<blockquote" not in html  # gold has no evidence to quote
 
 
 def test_empty_and_large_corpora_render(extracted: Corpus) -> None:
-    assert "0 agreements" in render_report(Corpus())
+    assert "0 agreements" in render_report(Corpus(), lang="en")
+    assert "0 överenskommelser" in render_report(Corpus())
     n = TIMELINE_LABEL_LIMIT + 40
     many = Corpus(
         [extracted[i % len(extracted)] for i in range(n)], ids=[f"a{i}" for i in range(n)]
@@ -213,3 +214,123 @@ def test_missing_matplotlib_says_what_to_install(
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'samverkan-extract\[report\]'"):
         render_report(extracted)
+
+
+# --- widths: 1400 px and 400 px -----------------------------------------------------------
+
+#: Measures, once the page has loaded, how wide the page is and which elements stick out of
+#: the viewport outside a horizontally scrolling box; writes it into a <div id="probe"> of
+#: the top document (the report's own, or the page framing it).
+PROBE = """<script>window.addEventListener('load', function () {
+  var top = window.parent !== window ? window.parent.document : document;
+  var d = top.createElement('div'); d.id = 'probe';
+  var wide = [];
+  document.querySelectorAll('body *').forEach(function (e) {
+    var r = e.getBoundingClientRect();
+    if (r.right > window.innerWidth + 1 && !e.closest('.scroll')) {
+      wide.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className);
+    }
+  });
+  d.setAttribute('data-inner', window.innerWidth);
+  d.setAttribute('data-scroll', document.documentElement.scrollWidth);
+  d.setAttribute('data-wide', wide.slice(0, 8).join(' '));
+  top.body.appendChild(d);
+});</script>"""
+
+
+def probed(report: Path, folder: Path) -> Path:
+    """A copy of the report that may run the probe (the report itself runs no script)."""
+    html = report.read_text("utf-8").replace(
+        "style-src 'unsafe-inline'", "style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+    )
+    page = folder / "probed.html"
+    page.write_text(html.replace("</body>", PROBE + "</body>"), "utf-8")
+    return page
+
+
+def framed(page: Path, width: int) -> Path:
+    """The page in a frame ``width`` px wide: Chromium's window is never narrower than
+    500 px, a frame is."""
+    wrapper = page.with_name(f"framed-{width}.html")
+    wrapper.write_text(
+        '<!DOCTYPE html><html><body style="margin: 0">'
+        f'<iframe src="{page.name}" style="width: {width}px; height: 1900px; border: 0">'
+        "</iframe></body></html>",
+        "utf-8",
+    )
+    return wrapper
+
+
+def measure(proc: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    found = re.search(r'<div id="probe"([^>]*)>', proc.stdout)
+    assert found, proc.stderr[-2000:]
+    return dict(re.findall(r'data-(\w+)="([^"]*)"', found.group(1)))
+
+
+@pytest.fixture(scope="module")
+def english_report(extracted: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_report(
+        extracted,
+        tmp_path_factory.mktemp("report-en") / "report.html",
+        lang="en",
+        filters={"county": "Skåne län"},
+    )
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1400, 400])
+def test_report_fits_the_width_and_tables_scroll(report: Path, tmp_path: Path, width: int) -> None:
+    """At 1400 px and at 400 px (a phone) nothing sticks out of the page: wide tables
+    scroll sideways in their own box. A screenshot of each is kept in tests/artifacts/."""
+    page = probed(report, tmp_path)
+    target = page if width >= 500 else framed(page, width)
+    proc = chromium(
+        target,
+        tmp_path,
+        "--dump-dom",
+        "--allow-file-access-from-files",
+        "--virtual-time-budget=5000",
+        f"--window-size={max(width, 500)},1900",
+    )
+    seen = measure(proc)
+    assert int(seen["inner"]) == width
+    assert int(seen["scroll"]) <= width, seen
+    assert seen["wide"] == "", f"sticks out at {width} px: {seen['wide']}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"report-{width}.png"
+    shot.unlink(missing_ok=True)
+    framed_report = report if width >= 500 else framed(report, width)
+    proc = chromium(
+        framed_report,
+        tmp_path,
+        f"--screenshot={shot}",
+        "--allow-file-access-from-files",
+        f"--window-size={max(width, 500)},1900",
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_report_header_says_the_selection_and_counts_right(
+    english_report: Path, extracted: Corpus
+) -> None:
+    html = english_report.read_text("utf-8")
+    assert '<p class="filters">Selection: <code>county</code> Skåne län (5)</p>' in html
+    assert "5 agreements ·" in html
+    one = render_report(extracted[:1], lang="en")
+    assert "1 agreement ·" in one and "1 agreements" not in one
+    assert "1 överenskommelse ·" in render_report(extracted[:1])
+
+
+def test_report_speaks_in_labels_with_ids_on_hover(report: Path, english_report: Path) -> None:
+    sv = report.read_text("utf-8")
+    en = english_report.read_text("utf-8")
+    assert 'title="local_crime_prevention_council">Lokalt brottsförebyggande råd<' in sv
+    assert 'title="local_crime_prevention_council">Local crime prevention council<' in en
+    assert 'title="000_5d68ca22a3f54acc">Osby kommun (2023–2026)</a>' in sv
+    assert '<html lang="sv">' in sv and '<html lang="en">' in en
+    for section in ("places", "timeline", "matrices", "agreements"):
+        assert f'id="{section}"' in sv
+    assert 'id="shares-police_region-forums"' in sv and 'id="shares-county-forums"' in sv
+    assert 'id="crosstab-commitments_by_party"' in sv
+    assert "Gäller i dag" in sv and "In force today" in en

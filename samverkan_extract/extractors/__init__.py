@@ -7,23 +7,24 @@ each registered under its field's name (``extractors/registry.py``).
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from samverkan_extract.document import Document
-from samverkan_extract.extractors import (  # noqa: F401 - importing them registers them
-    commitments,
-    document_type,
-    forums,
-    mentions,
-    meta,
-    parties,
-    period,
-    priorities,
-    signatories,
-)
 from samverkan_extract.extractors.context import Context
 from samverkan_extract.extractors.genre import assess
 from samverkan_extract.extractors.registry import EXTRACTORS
 from samverkan_extract.fields import FIELDS
 from samverkan_extract.schema import Agreement, Source
+
+
+def _register_all() -> None:
+    """Import every module of this package: each extractor registers itself."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_register_all()
 
 
 def extract_agreement(document: Document) -> Agreement:

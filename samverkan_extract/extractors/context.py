@@ -20,14 +20,26 @@ from samverkan_extract.dates import DateMatch, find_dates
 from samverkan_extract.document import Block, Document
 from samverkan_extract.extractors.signature_zone import find_signature_zone
 from samverkan_extract.knowledge import Knowledge, knowledge
-from samverkan_extract.nlp import make_doc
+from samverkan_extract.nlp import make_doc, sentence_spans
 from samverkan_extract.schema import Evidence
 from samverkan_extract.sections import Section, find_sections
 
+# Patterns used in the functions below, compiled once.
+_SPACES = regex.compile(r"\s+")
+
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
 _TRIM = " \t\n.,;:–-—\"'”“»«*"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of the document: where it is and what it says."""
+
+    start_char: int
+    end_char: int
+    text: str
 
 
 @dataclass
@@ -70,13 +82,22 @@ class Context:
         return [b for b in self.document.blocks if b.start >= start and b.end <= end]
 
     def dates(self, start: int, end: int) -> list[DateMatch]:
-        """The dates written in text[start:end], found once per stretch."""
-        key = ("dates", start, end)
-        if key not in self.memo:
-            self.memo[key] = find_dates(self.text[start:end], start)
-        return list(self.memo[key])
+        """The dates written within text[start:end]; the text is scanned once."""
+        found, starts = self._all_dates
+        out = []
+        for d in found[bisect.bisect_left(starts, start) :]:
+            if d.start >= end:
+                break
+            if d.end <= end:
+                out.append(d)
+        return out
 
-    def sentences(self, start: int = 0, end: int | None = None) -> list[Span]:
+    @cached_property
+    def _all_dates(self) -> tuple[list[DateMatch], list[int]]:
+        found = find_dates(self.text)
+        return found, [d.start for d in found]
+
+    def sentences(self, start: int = 0, end: int | None = None) -> list[Sentence]:
         end = len(self.text) if end is None else end
         sents = self._sentences
         first = bisect.bisect_right(self._sentence_ends, start)  # first ending after start
@@ -92,29 +113,34 @@ class Context:
         return [s.end_char for s in self._sentences]
 
     @cached_property
-    def _sentences(self) -> list[Span]:
+    def _sentences(self) -> list[Sentence]:
         """The Doc's sentences, rejoined where a full stop inside a date on one line ended
         one: the tokenizer knows "jan." but not "JAN.", so "1 JAN. 2024" was cut in two."""
         dates = self.dates(0, len(self.text))  # in order, never overlapping
         starts = [d.start for d in dates]
-        out: list[Span] = []
-        for sent in self.doc.sents:
-            if out and "\n" not in self.text[out[-1].end_char : sent.start_char]:
-                i = bisect.bisect_left(starts, out[-1].end_char) - 1
-                if i >= 0 and dates[i].end > sent.start_char:
-                    out[-1] = self.doc[out[-1].start : sent.end]
+        spans: list[tuple[int, int]] = []
+        for s, e in sentence_spans(self.doc):
+            if spans and "\n" not in self.text[spans[-1][1] : s]:
+                i = bisect.bisect_left(starts, spans[-1][1]) - 1
+                if i >= 0 and dates[i].end > s:
+                    spans[-1] = (spans[-1][0], e)
                     continue
-            out.append(sent)
-        return out
+            spans.append((s, e))
+        return [Sentence(s, e, self.text[s:e]) for s, e in spans]
 
     @cached_property
-    def signature_zone_start(self) -> int:
+    def signature_zone(self) -> tuple[int, int]:
+        """Where the signatures are: their start and end in the text."""
         return find_signature_zone(self.document)
+
+    @property
+    def signature_zone_start(self) -> int:
+        return self.signature_zone[0]
 
 
 def clean_value(text: str) -> str:
     """A value as the contract wants it: one line, no markup, no surrounding punctuation."""
-    text = regex.sub(r"\s+", " ", text.replace("\u00ad", ""))
+    text = _SPACES.sub(" ", text.replace("\u00ad", ""))
     return text.strip(_TRIM)
 
 

@@ -10,6 +10,7 @@ categories some forum terms imply) both read these mentions.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ import regex
 from samverkan_extract.extractors.context import Context
 from samverkan_extract.knowledge import Knowledge
 
+_LETTER = regex.compile(r"\p{L}")
 # Block kinds in which a document names a forum as such (a heading, a list entry).
 NAMING_BLOCKS = ("heading", "label", "list_item", "table_cell")
 _N = r"(?:\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv)"
@@ -42,7 +44,7 @@ def _compile_frequency(kb: Knowledge) -> regex.Pattern[str]:
     adverbs = _alternation(m["adverbs"])
     return regex.compile(
         rf"""(?ix)(?<![\w-])(?:
-        (?P<count>{_N})\s*(?:{times})\s*(?:{per})\s*(?P<unit>{units})(?!\w){_TAIL}
+        (?P<count>{_N})\s*(?:{times})\s*(?:{per})?\s*(?P<unit>{units})(?!\w){_TAIL}
       | (?P<every>{every})\s+(?P<unit2>{units})(?:e|en|ar|arna)?(?!\w){_TAIL}
       | (?P<adverb>{adverbs})(?!\w){_TAIL}
         )"""
@@ -59,18 +61,27 @@ class Mention:
 
 
 def find_forum_mentions(ctx: Context, start: int = 0, end: int | None = None) -> list[Mention]:
-    """Every forum term in the text, longest match first where terms overlap."""
+    """Every forum term in text[start:end], longest match first where terms overlap. The
+    whole document is searched once, one pass per term; a stretch is a slice of that."""
     end = len(ctx.text) if end is None else end
-    key = ("forum_mentions", start, end)
-    if key not in ctx.memo:
-        ctx.memo[key] = _forum_mentions(ctx, start, end)
-    return list(ctx.memo[key])
+    if "forum_mentions" not in ctx.memo:
+        mentions = _forum_mentions(ctx, 0, len(ctx.text))
+        ctx.memo["forum_mentions"] = (mentions, [m.start for m in mentions])
+    mentions, starts = ctx.memo["forum_mentions"]
+    first = bisect.bisect_left(starts, start)
+    out = []
+    for m in mentions[first:]:
+        if m.start >= end:
+            break
+        if m.end <= end:
+            out.append(m)
+    return out
 
 
 def _forum_mentions(ctx: Context, start: int, end: int) -> list[Mention]:
     raw = []
     for term in ctx.kb.forums:
-        for m in term.pattern.finditer(ctx.text, start, end):
+        for m in term.finditer(ctx.text, start, end):
             if m.end() == m.start():
                 continue
             block = ctx.document.block_at(m.start())
@@ -121,7 +132,7 @@ def opens_sentence(ctx: Context, start: int) -> bool:
     sent = sentence_at(ctx, start)
     if sent is None:
         return False
-    return not regex.search(r"\p{L}", ctx.text[sent.start_char : start].strip(" *_#>-–•\t"))
+    return not _LETTER.search(ctx.text[sent.start_char : start].strip(" *_#>-–•\t"))
 
 
 def _weak_in_prose(ctx: Context, start: int, end: int) -> bool:

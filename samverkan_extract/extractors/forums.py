@@ -22,6 +22,17 @@ from samverkan_extract.extractors.registry import extractor
 from samverkan_extract.knowledge import Knowledge
 from samverkan_extract.schema import Forum
 
+# Patterns used in the functions below, compiled once.
+_CAPITALISED_WORD = regex.compile(r"\p{Lu}\p{L}+")
+_HYPHENED_BEFORE_PAREN = regex.compile(r"-\p{L}+(?=\s*\()")
+_PARENTHESIS = regex.compile(r"\s*\([^()\n]{1,60}\)")
+_APPOSITION = regex.compile(r"\s*(?:,|\s[–—-])\s*")
+_WORD_CHAR = regex.compile(r"\w")
+_TWO_WORDS_BEFORE = regex.compile(r"(\S+)\s+(?:\S+\s+)?$")
+_TWO_WORDS_AFTER = regex.compile(r"\s+(?:\S+\s+)?\S+")
+_OPENING_WORD = regex.compile(r"[\s*_]*(\p{L}+)")
+_SPACES = regex.compile(r"\s+")
+
 # A heading or list entry longer than this is prose; the forum is named by its match.
 NAME_MAX = 90
 # A sentence that opens with a name and "är": "Krogsamverkan Lund är ett forum för ...".
@@ -93,7 +104,7 @@ def extract_forums(ctx: Context) -> list[Forum]:
 
 
 def _municipality_in(ctx: Context, name: str) -> str | None:
-    words = regex.findall(r"\p{Lu}\p{L}+", name)
+    words = _CAPITALISED_WORD.findall(name)
     for word in [" ".join(pair) for pair in zip(words, words[1:], strict=False)] + words:
         m = ctx.kb.municipality_by_short_name(word)
         if m is not None:
@@ -122,7 +133,7 @@ def _name(ctx: Context, mention: Mention) -> tuple[str, int, int, tuple[int, int
             start = owner.start()
         elif ctx.kb.municipality_by_short_name(place.split()[-1]) is not None:
             start = owner.start() + place.rindex(" ") + 1
-    hyphened = regex.match(r"-\p{L}+(?=\s*\()", text[end : end + 40])  # "BOB-samverkan (...)"
+    hyphened = _HYPHENED_BEFORE_PAREN.match(text[end : end + 40])  # "BOB-samverkan (...)"
     if hyphened:
         end += hyphened.end()
     for pattern in (IN_PLACE, PROPER_NAME, TOPIC):
@@ -131,12 +142,12 @@ def _name(ctx: Context, mention: Mention) -> tuple[str, int, int, tuple[int, int
             end = m.end()
             break
     spelled = 1
-    paren = regex.match(r"\s*\([^()\n]{1,60}\)", text[end : end + 70])
+    paren = _PARENTHESIS.match(text[end : end + 70])
     if paren:
         end += paren.end()
         spelled = 0
     else:
-        appos = regex.match(r"\s*(?:,|\s[–—-])\s*", text[end : end + 5])
+        appos = _APPOSITION.match(text[end : end + 5])
         if appos:
             other = [
                 m
@@ -176,15 +187,18 @@ def _names_only(ctx: Context, mention: Mention, start: int, end: int) -> bool:
 
 
 def _other_forums(ctx: Context) -> list[tuple[Forum, list[tuple[int, int]]]]:
-    """Forums the vocabulary does not know: sub-headings of a forum section with a forum
-    noun ("Återfallsforum"), names running text introduces as a forum ("Krogsamverkan
+    """Forums the vocabulary does not know: sub-headings of a forum section, or the first
+    cells of its table, with a forum noun ("Återfallsforum"), names running text introduces as a forum ("Krogsamverkan
     Lund är ett forum för ..."), and compounds with a forum noun that the text says meet
     ("Områdesgrupp Norr träffas varannan vecka")."""
     nouns = ctx.kb.pattern("other_forums", "nouns")
     out = []
     for section in ctx.sections_about("forums"):
         for block in ctx.blocks_between(section.body_start, section.end):
-            if block.kind != "heading":
+            # a sub-heading, or the first column of a table of forums (not its header)
+            if block.kind != "heading" and not (
+                block.kind == "table_cell" and not block.col and block.row
+            ):
                 continue
             text = ctx.document.block_text(block)
             if (
@@ -217,7 +231,7 @@ def _meeting_compounds(ctx: Context) -> list[Forum]:
     for sent in ctx.sentences(0, ctx.signature_zone_start):
         for m in compounds.finditer(ctx.text, sent.start_char, sent.end_char):
             start, end = m.start(), m.end()
-            if regex.match(r"\w", ctx.text[end : end + 1]):
+            if _WORD_CHAR.match(ctx.text[end : end + 1]):
                 continue
             if not_forums.fullmatch(ctx.text, start, end) or any(
                 term.pattern.search(ctx.text, start, end) for term in ctx.kb.forums
@@ -240,8 +254,8 @@ def _beside_verb(ctx: Context, start: int, end: int) -> bool:
     """The name stands next to the verb that says it meets: "sammankallas
     evenemangsgruppen", "där referensgruppen träffas"."""
     convenes = ctx.kb.pattern("meetings", "convenes")
-    before = regex.search(r"(\S+)\s+(?:\S+\s+)?$", ctx.text[max(0, start - 40) : start])
-    after = regex.match(r"\s+(?:\S+\s+)?\S+", ctx.text[end : end + 40])
+    before = _TWO_WORDS_BEFORE.search(ctx.text[max(0, start - 40) : start])
+    after = _TWO_WORDS_AFTER.match(ctx.text[end : end + 40])
     return bool(
         (before and convenes.search(before.group())) or (after and convenes.search(after.group()))
     )
@@ -303,7 +317,7 @@ def _add_frequencies(ctx: Context, found: list[_Found]) -> None:
                 continue
         start, end = _row_extent(ctx, sent.start_char, sent.end_char)
         verb = verbs.search(sent.text) is not None
-        opening = regex.match(r"[\s*_]*(\p{L}+)", sent.text)
+        opening = _OPENING_WORD.match(sent.text)
         anaphor = opening is not None and anaphors.fullmatch(opening.group(1)) is not None
         target = None if anaphor else _first_named(found, start, end)
         if target is not None:
@@ -376,7 +390,7 @@ def meetings_per_year(kb: Knowledge, m: regex.Match[str]) -> float | None:
         return n * unit if n is not None and unit else None
     if m.group("every"):
         unit = lookup_word(meetings["units"], m.group("unit2"))
-        every = lookup_word(meetings["every"], regex.sub(r"\s+", " ", m.group("every")))
+        every = lookup_word(meetings["every"], _SPACES.sub(" ", m.group("every")))
         if unit is None or not every:
             return None
         return round(unit / every, 2)

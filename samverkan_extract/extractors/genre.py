@@ -34,7 +34,8 @@ _WORD = regex.compile(r"\p{L}+")
 
 @dataclass(frozen=True)
 class Signal:
-    """One kind of evidence: how often it was found and what it adds to the score."""
+    """One kind of evidence: how often it was found (counted up to where it saturates)
+    and what it adds to the score."""
 
     name: str
     hits: int
@@ -160,6 +161,18 @@ def _municipality_names() -> regex.Pattern[str]:
     return regex.compile(rf"(?<![\w-])(?:{'|'.join(forms)})(?![\w-])")
 
 
+def _count(patterns: list[regex.Pattern[str]], text: str, most: int) -> int:
+    """How often the patterns are found, counted up to ``most`` (a signal saturates
+    there, so the rest of the text need not be searched)."""
+    hits = 0
+    for pattern in patterns:
+        for _ in pattern.finditer(text):
+            hits += 1
+            if hits >= most:
+                return hits
+    return hits
+
+
 def swedish_share(text: str) -> tuple[float | None, int]:
     """The share of Swedish among the Swedish and English function words, and their count."""
     rules = _rules()
@@ -182,7 +195,7 @@ def assess(document: Document, sections: list[Section]) -> Genre:
     signals: dict[str, Signal] = {}
     for name, (weight, saturate) in rules.weights.items():
         if name in rules.patterns:
-            hits = sum(len(p.findall(text)) for p in rules.patterns[name])
+            hits = _count(rules.patterns[name], text, saturate)
         else:
             hits = len({s.topic for s in sections if s.topic} & rules.heading_topics)
         signals[name] = Signal(name, hits, weight * min(hits, saturate) / saturate)

@@ -6,6 +6,7 @@ import regex
 
 from samverkan_extract.document import HEADING_KINDS
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
+from samverkan_extract.extractors.organisations import find_mentions
 from samverkan_extract.extractors.registry import extractor
 from samverkan_extract.schema import DateItem, Item
 
@@ -20,14 +21,21 @@ DATE_LABEL = regex.compile(
     r"fastställd|fastställt|reviderad|beslutad|antagen|antaget)\s*:?\s*(?:den\s+)?"
 )
 REFERENCE_LABEL = regex.compile(
-    r"(?i)(?<![\w])(?:dnr|diarienr|diarienummer|diarie\s*nr|ärendenr|ärendenummer|ärende\s*nr|"
+    r"(?i)(?<![\w])(?:dnr|diarienr|diarienummer|diarie\s*nr|ärendenr|ärendenummer|ärende\s*nr|ärende|"
     r"vår\s+beteckning|beteckning|vårt\s+dnr|reg\.?\s*nr|saknr)\.?"
     r"(?-i:(?:[ \t]+\p{Ll}+){0,2})\s*:?\s*"  # "Ärendenummer kommunen: ..."
 )
 REFERENCE = regex.compile(
-    r"(?<![\w/.])(?:[A-ZÅÄÖ]{1,5}[ -]?){0,2}\d{1,4}(?:[.:]\d{1,6})?[/-]\d{2,6}(?:[.:-]\d{1,6})*"
-    r"(?![\w/])"
+    r"(?<![\w/.])(?:[A-ZÅÄÖ]{1,5}[ /-]?){0,2}\d{1,4}(?:[./:-]\d{1,6}){1,3}(?![\w/])"
 )
+# A registry stamp at the head of the document: the body that registered it and the date
+# ("Kommunstyrelsen 2013-02-11", "Socialnämnden 2024-05-02").
+STAMP = regex.compile(
+    r"(?im)^[ \t]*(?:kommunstyrelsen|kommunfullmäktige|\w+nämnden|\w*förvaltningen|"
+    r"kommunledningskontoret|stadsledningskontoret)[ \t]+"
+)
+# How many blocks at the head may hold the stamp.
+STAMP_BLOCKS = 3
 # A reference standing alone on a line at the head of the document, e.g. "KS24/0789".
 LINE = regex.compile(r"[^\n]+")
 LONE_REFERENCE = regex.compile(r"[A-ZÅÄÖ]{1,5}[ -]?\d{1,4}(?:[.:]\d{1,6})?/\d{2,6}")
@@ -39,14 +47,29 @@ POLICE_REFERENCE = regex.compile(r"(?<![\w/.])[A-Z]\d{3}\.\d{3}/\d{4}(?![\w/])")
 def extract_title(ctx: Context) -> Item | None:
     blocks = [b for b in ctx.document.blocks[:HEAD_BLOCKS] if b.kind not in ("header", "footer")]
     candidates = [b for b in blocks if b.kind in (*HEADING_KINDS, "paragraph")]
-    for block in candidates:
+    for n, block in enumerate(candidates):
         text = ctx.document.block_text(block)
         if TITLE_WORDS.search(text) and _title_like(text):
-            return _item(ctx, *_title_lines(ctx, block.start, block.end))
+            start, end = _title_lines(ctx, block.start, block.end)
+            after = candidates[n + 1] if n + 1 < len(candidates) else None
+            bare = len(ctx.text[start:end].split()) <= 2  # the document's kind, no more
+            if bare and end == block.end and after and _goes_on(ctx.document.block_text(after)):
+                end = after.end  # "SAMVERKANSÖVERENSKOMMELSE" over "mellan Exby kommun och ..."
+            return _item(ctx, start, end)
     headings = [b for b in blocks if b.kind in HEADING_KINDS]
     if headings:
         return _item(ctx, headings[0].start, headings[0].end)
     return None
+
+
+def _goes_on(text: str) -> bool:
+    """A line set apart under a title that carries on its phrase in lower case."""
+    return (
+        "\n" not in text
+        and text[:1].islower()
+        and len(text.split()) <= 12
+        and not text.rstrip().endswith((".", ":"))
+    )
 
 
 def _title_like(text: str) -> bool:
@@ -54,13 +77,26 @@ def _title_like(text: str) -> bool:
 
 
 def _title_lines(ctx: Context, start: int, end: int) -> tuple[int, int]:
-    """An upper-case title over a line in ordinary case (the parties, a subtitle): the
-    upper-case line is the title."""
-    text = ctx.text[start:end]
-    first, _, rest = text.partition("\n")
-    if rest and first.upper() == first and any(c.islower() for c in rest):
-        return start, start + len(first)
-    return start, end
+    """The lines of a title block that are the title. A line that goes on in lower case
+    ("mellan Exby kommun och Polisen") or finishes the phrase ("Exby 2016–2019")
+    belongs to it; it stops before a line that is a stamp with a date ("Reviderad
+    2024-03-11"), a line that lists the parties ("Exby kommun – lokalpolisområde Exby"),
+    or, under an upper-case title, a line in ordinary case (a subtitle)."""
+    lines = ctx.text[start:end].split("\n")
+    stop = start + len(lines[0])
+    upper = lines[0].upper() == lines[0]
+    pos = stop + 1
+    for line in lines[1:]:
+        if not line[:1].islower() and (
+            ctx.dates(pos, pos + len(line))
+            and any(d.precision == "day" for d in ctx.dates(pos, pos + len(line)))
+            or len(find_mentions(ctx, pos, pos + len(line), others=False)) >= 2
+            or (upper and any(c.islower() for c in line))
+        ):
+            break
+        stop = pos + len(line)
+        pos = stop + 1
+    return start, stop
 
 
 def _item(ctx: Context, start: int, end: int) -> Item:
@@ -70,8 +106,15 @@ def _item(ctx: Context, start: int, end: int) -> Item:
 
 @extractor("document_date")
 def extract_document_date(ctx: Context) -> DateItem | None:
-    """A date the document states for itself, after a label such as "Datum"."""
+    """A date the document states for itself: after a label such as "Datum", or in the
+    registry stamp at its head ("Kommunstyrelsen 2013-02-11")."""
     limit = ctx.signature_zone_start
+    head = _head_end(ctx, STAMP_BLOCKS)
+    for m in STAMP.finditer(ctx.text, 0, min(head, limit)):
+        dates = ctx.dates(m.end(), m.end() + 40)
+        if dates and dates[0].start == m.end() and dates[0].precision == "day":
+            d = dates[0]
+            return DateItem(value=d.value, evidence=ctx.evidence(m.start(), d.end))
     for m in DATE_LABEL.finditer(ctx.text, 0, limit):
         dates = ctx.dates(m.end(), m.end() + 40)
         if dates and dates[0].start == m.end():
@@ -103,6 +146,6 @@ def extract_reference_numbers(ctx: Context) -> list[Item]:
     return list(found.values())
 
 
-def _head_end(ctx: Context) -> int:
+def _head_end(ctx: Context, n: int = HEAD_BLOCKS) -> int:
     blocks = ctx.document.blocks
-    return blocks[min(len(blocks), HEAD_BLOCKS) - 1].end if blocks else 0
+    return blocks[min(len(blocks), n) - 1].end if blocks else 0

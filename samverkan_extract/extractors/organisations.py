@@ -10,7 +10,9 @@ Parties, forums and commitments all read these mentions.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 import regex
@@ -23,11 +25,13 @@ AREA_PREFIX = (
     r"(?:lokalpolisområde(?:t|ts|s)?|LPO|lokalpolisområdeschef(?:en)?(?:\s+för)?|"
     r"polisområde(?:t)?|chef\s+(?:för\s+)?(?:LPO|lokalpolisområde(?:t)?))"
 )
+# A direction after an area's name: "Hälsingland Västra", "Stockholm Norra".
+DIRECTION = r"(?:Norra|Södra|Östra|Västra)"
 GENERIC_AREA = (
     r"(?!(?i:lokalpolis|polis|LPO\b|kommun|region))"
     r"(?:(?:Mitt|Norra|Södra|Östra|Västra|Nordöstra|Nordvästra|Sydöstra|Sydvästra|Inre|Yttre|Centrala)\s+)?"
     r"\p{Lu}[\p{L}-]+s?(?:\s*/\s*\p{Lu}[\p{L}-]+)?"
-    r"(?:\s+(?:Norr|Syd|Söder|Öst|Öster|Väst|Väster|Nord|Centrum|City|Inre|Yttre))?"
+    r"(?:\s+(?:Norr|Syd|Söder|Öst|Öster|Väst|Väster|Nord|Norra|Södra|Östra|Västra|Centrum|City|Inre|Yttre))?"
 )
 
 
@@ -74,7 +78,7 @@ def _police_pattern() -> regex.Pattern[str]:
 
 def _build_police_pattern(kb: Knowledge) -> regex.Pattern[str]:
     known = "|".join(regex.escape(f) for f, _ in kb.area_names())
-    area = rf"(?P<area>(?:{known})s?(?![\p{{L}}])|{GENERIC_AREA})"
+    area = rf"(?P<area>(?:{known})s?(?:[ \t]+{DIRECTION})?(?![\p{{L}}])|{GENERIC_AREA})"
     before = (
         rf"(?P<gen>(?:{known})s?|\p{{Lu}}[\p{{L}}-]+s)[ \t]+lokalpolisområde(?:t)?(?![\p{{L}}])"
     )
@@ -103,6 +107,46 @@ def _has_capital(written: str) -> bool:
     return written[:1].isupper()
 
 
+# "<Name>(s) kommun": where a municipality is named, spelt right or not.
+_KOMMUN = regex.compile(
+    r"(?<![\w-])(?P<name>\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+)?)(?=[ \t]+kommun\b)"
+)
+# How alike a misspelt name must be to the one it is read as (difflib's ratio).
+CLOSE_NAME = 0.88
+
+
+def misspelt_municipalities(
+    ctx: Context, start: int, end: int
+) -> Iterator[tuple[int, int, MunicipalityInfo]]:
+    """ "Kristinhamns kommun": a name no municipality has, read as the one it is closest
+    to when exactly one is that close, with a warning naming both."""
+    known = _forms_by_casefold()
+    for m in _KOMMUN.finditer(ctx.text, start, end):
+        written = m.group("name")
+        if written.casefold() in known or f"{written} kommun".casefold() in known:
+            continue
+        info = _closest_municipality(ctx.kb, written)
+        if info is not None:
+            warning = f"municipality {written!r} is not in the reference table; read as {info.name}"
+            if warning not in ctx.warnings:
+                ctx.warnings.append(warning)
+            yield m.start(), m.end() + len(" kommun"), info
+
+
+def _closest_municipality(kb: Knowledge, written: str) -> MunicipalityInfo | None:
+    folded = written.casefold()
+    scores: dict[str, tuple[float, MunicipalityInfo]] = {}
+    for info in kb.municipalities.values():
+        for form in (info.short_name, info.genitive):
+            ratio = SequenceMatcher(None, folded, form.casefold()).ratio()
+            if ratio > scores.get(info.code, (0.0, info))[0]:
+                scores[info.code] = (ratio, info)
+    ranked = sorted(scores.values(), key=lambda s: -s[0])
+    if ranked and ranked[0][0] >= CLOSE_NAME and (len(ranked) < 2 or ranked[1][0] < CLOSE_NAME):
+        return ranked[0][1]
+    return None
+
+
 def police_area_in(ctx: Context, text: str, start: int = 0, end: int | None = None) -> Any:
     """Police-area mentions: (match, area name as the table has it, region or None)."""
     end = len(text) if end is None else end
@@ -122,7 +166,10 @@ def resolve_area(ctx: Context, written: str) -> tuple[str | None, str | None]:
         if candidate:
             found = kb.find_police_area(candidate)
             if found:
-                return found.area, found.region
+                # the table's spelling of the same name; another name ("Sydnärke" for
+                # the table's "Hallsberg") is kept as the document writes it
+                same = _letters(candidate) == _letters(found.area)
+                return (found.area if same else candidate), found.region
     stripped = written[:-1] if written.endswith("s") else written
     if written.endswith("s") and kb.municipality_by_short_name(stripped):
         written = stripped
@@ -130,6 +177,10 @@ def resolve_area(ctx: Context, written: str) -> tuple[str | None, str | None]:
         return None, None
     ctx.warnings.append(f"police area {written!r} is not in the reference table")
     return written, None
+
+
+def _letters(name: str) -> str:
+    return "".join(c for c in name.casefold() if c.isalpha())
 
 
 @dataclass
@@ -159,6 +210,8 @@ def find_mentions(ctx: Context, start: int, end: int, *, others: bool) -> list[M
     raw: list[Mention] = []
     for m, info in find_municipalities(text, start, end):
         raw.append(Mention(m.start(), m.end(), Resolved("municipality", municipality=info)))
+    for s, e, info in misspelt_municipalities(ctx, start, end):
+        raw.append(Mention(s, e, Resolved("municipality", municipality=info)))
     for m, area, region in police_area_in(ctx, text, start, end):
         s, e = trimmed_span(text, m.start(), m.end())
         local = LOCAL_AREA.search(text, s, e) is not None
@@ -175,7 +228,7 @@ def find_mentions(ctx: Context, start: int, end: int, *, others: bool) -> list[M
     for mention in raw:
         if kept and mention.start < kept[-1].end:
             continue
-        if text[mention.start - 1 : mention.start] in QUOTES:
+        if mention.start and text[mention.start - 1] in QUOTES:
             continue  # a short name being defined: «"Kriminalvården"»
         if NOT_A_PARTY_BEFORE.search(text, max(0, mention.start - 30), mention.start):
             continue  # "nedan kallad Kriminalvården", "651 84 Karlstad"

@@ -22,7 +22,13 @@ from samverkan_extract.extractors.organisations import (
     police_area_in,
 )
 from samverkan_extract.extractors.registry import extractor
+from samverkan_extract.knowledge import knowledge
 from samverkan_extract.schema import Municipality, Party
+
+# Patterns used in the functions below, compiled once.
+_FINITE_VERB = regex.compile(r"(?i)\b(?:är|ska|har)\b")
+_GENITIVE_KOMMUN = regex.compile(r"(?i)(?:kommun|stad)s$")
+_LOCAL_AREA_WORD = regex.compile(r"(?i)lokalpolisområde\w*\s")
 
 POLICE = regex.compile(r"(?i)polis|(?<!\w)LPO(?!\w)|lokalpolisområde")
 PRISON = regex.compile(r"(?i)kriminalvård|frivård")
@@ -61,7 +67,25 @@ def extract_parties(ctx: Context) -> list[Party]:
             break
     if not parties:
         parties = _parties_from_mentions(ctx)
-    return _dedupe(parties)
+    return _with_police_area(ctx, _dedupe(parties))
+
+
+def _with_police_area(ctx: Context, parties: list[Party]) -> list[Party]:
+    """A police party named without its area ("Polisen") takes the lokalpolisområde the
+    document names elsewhere, in a signer's title too ("Chef lokalpolisområde Sydnärke"),
+    when it names exactly one; none is invented when it names none or several."""
+    if not any(p.kind == "police" and not p.police_area for p in parties):
+        return parties
+    areas = {(area, region) for _, area, region in police_area_in(ctx, ctx.text)}
+    if len({a for a, _ in areas}) != 1:
+        return parties
+    area, region = next(iter(areas))
+    return [
+        p.model_copy(update={"police_area": area, "police_region": region})
+        if p.kind == "police" and not p.police_area
+        else p
+        for p in parties
+    ]
 
 
 @extractor("municipalities")
@@ -96,6 +120,7 @@ def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
                         for s in ctx.sentences(pos, pos + len(line))
                     ]
                 pos += len(line) + 1
+    entries = [part for s, e in entries for part in _affirmed(ctx, s, e)]
     # the sentence that says who the agreement is between names them all
     for s, e in entries:
         if PARTY_SENTENCE.search(ctx.text, s, e):
@@ -113,6 +138,19 @@ def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
     if not parties and blocks:
         parties = _parties_in_prose(ctx, blocks[0].start, blocks[-1].end)
     return parties
+
+
+def _affirmed(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
+    """An entry without its sentences that say someone is *not* a party ("Hylte kommun
+    har en egen överenskommelse och är inte part i denna")."""
+    negated = ctx.kb.pattern("parties", "not_a_party")
+    if not negated.search(ctx.text, start, end):
+        return [(start, end)]
+    return [
+        (max(start, s.start_char), min(end, s.end_char))
+        for s in ctx.sentences(start, end)
+        if not negated.search(ctx.text, max(start, s.start_char), min(end, s.end_char))
+    ]
 
 
 TABLE_HEADER = regex.compile(
@@ -182,7 +220,7 @@ def _resolve(ctx: Context, entry: str) -> Resolved | None:
     if (
         ctx.kb.pattern("signatures", "org_words").search(entry)
         and not entry.endswith(":")
-        and not regex.search(r"(?i)\b(?:är|ska|har)\b", entry)
+        and not _FINITE_VERB.search(entry)
     ):
         return Resolved("other")
     return None
@@ -215,8 +253,12 @@ def luhn_valid(digits: str) -> bool:
 
 
 def _parties_in_prose(ctx: Context, start: int, end: int) -> list[Party]:
-    """Parties named in running text: municipalities, police areas, Kriminalvården."""
-    return _parties_from(ctx, find_mentions(ctx, start, end, others=False), end)
+    """Parties named in running text: municipalities, police areas, Kriminalvården; not
+    in a sentence that says someone is not a party."""
+    mentions = [
+        m for s, e in _affirmed(ctx, start, end) for m in find_mentions(ctx, s, e, others=False)
+    ]
+    return _parties_from(ctx, mentions, end)
 
 
 def _parties_from(ctx: Context, mentions: list[Mention], end: int) -> list[Party]:
@@ -246,11 +288,11 @@ def _parties_from(ctx: Context, mentions: list[Mention], end: int) -> list[Party
 
 def _prose_name(written: str, resolved: Resolved) -> str:
     written = clean_value(written)
-    if resolved.municipality and regex.search(r"(?i)(?:kommun|stad)s$", written):
+    if resolved.municipality and _GENITIVE_KOMMUN.search(written):
         return written[:-1]  # a genitive ("... kommuns lokala råd") names the kommun
     if resolved.kind == "police" and resolved.area and not LOCAL_AREA.search(written):
         return f"Lokalpolisområde {resolved.area}"
-    if resolved.kind == "police" and regex.match(r"(?i)lokalpolisområde\w*\s", written):
+    if resolved.kind == "police" and _LOCAL_AREA_WORD.match(written):
         return f"Lokalpolisområde {resolved.area}" if resolved.area else written
     return written
 
@@ -271,7 +313,7 @@ def _parties_from_mentions(ctx: Context) -> list[Party]:
         parties += _parties_in_prose(ctx, b.start, b.end)
     zone = ctx.signature_zone_start
     if zone < len(ctx.text):
-        signed = _parties_in_prose(ctx, zone, len(ctx.text))
+        signed = _parties_in_prose(ctx, zone, ctx.signature_zone[1])
         have = {p.kind for p in parties}
         parties += [p for p in signed if p.kind not in have or p.kind == "municipality"]
     if not parties:
@@ -283,9 +325,16 @@ def _dedupe(parties: list[Party]) -> list[Party]:
     seen: set[tuple[str, str]] = set()
     out = []
     police_with_area = any(p.kind == "police" and p.police_area for p in parties)
+    districts = {a.district.casefold() for a in knowledge().police_areas}
+    local = any(
+        p.kind == "police" and p.police_area and p.police_area.casefold() not in districts
+        for p in parties
+    )
     for p in parties:
         if p.kind == "police" and not p.police_area and police_with_area:
             continue
+        if p.kind == "police" and local and (p.police_area or "").casefold() in districts:
+            continue  # "tillhör polisområde X": the lokalpolisområde is the party
         key = (p.kind, p.municipality_code or p.police_area or p.name.casefold())
         if key not in seen:
             seen.add(key)

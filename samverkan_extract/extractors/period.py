@@ -20,17 +20,41 @@ from samverkan_extract.extractors.context import Context
 from samverkan_extract.extractors.registry import extractor
 from samverkan_extract.schema import Period, Precision
 
+# Patterns used in the functions below, compiled once.
+_YEAR_DIGITS = regex.compile(r"\d{4}")
+
 PERIOD_WORDS = regex.compile(
     r"(?i)gäll\w*|giltig\w*|löper|löptid|period\w*|avtalstid|under\s+åren|för\s+åren|"
     r"\båren\b|börjar|träder\s+i\s+kraft|sträcker\s+sig|omfattar\s+åren|avser\s+åren"
 )
 CONNECTOR = regex.compile(
-    r"(?i)^\s*(?:,\s*)?(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|till|fram\s+till|[-–—]|"
+    r"(?i)^\s*(?:,\s*)?(?:till\s+och\s+med|t\.?\s?o\.?\s?m\.?|till|fram\s+till|[-–—]{1,2}|"
     r"och\s+(?:löper\s+ut|upphör\s+att\s+gälla|upphör|gäller\s+t\.?\s?o\.?\s?m\.?)|och\s+"
     r"(?:gäller\s+|löper\s+)?(?:fram\s+)?till(?:\s+och\s+med)?|samt\s+till|intill|through)\s*"
     r":?\s*(?:den\s+)?$"
 )
-OPEN_END = regex.compile(r"(?i)tills\s+vidare|tillsvidare|utan\s+slutdatum|löpande\s+tills")
+# "tills vidare", "gäller löpande", "till dess att en ny överenskommelse tecknas": the
+# period runs on, with no end (only where the text gives no end date).
+OPEN_END = regex.compile(
+    r"(?i)tills\s+vidare|tillsvidare|utan\s+slutdatum|löpande\s+tills|"
+    r"(?:gäller|löper)\s+(?:\w+\s+){0,2}?löpande|löpande\s+(?:från|fr\.?\s?o\.?\s?m)|"
+    r"till\s+dess\s+(?:att\s+)?(?:en\s+)?ny\w*\s+(?:\w+\s+){0,2}?"
+    r"(?:tecknas|presenteras|beslutas|antas|ersätter)"
+)
+# A sentence about the agreement this one replaces, or an earlier period ("ersätter
+# överenskommelsen för perioden 2015–2018"): not this agreement's period.
+EARLIER = regex.compile(r"(?i)\b(?:ersätter|ersatte|föregående|tidigare|förra|föregångare)\b")
+# "kan förlängas": the period may be extended; it does not move the end.
+EXTENSION = regex.compile(
+    r"(?i)kan\s+(?:\w+\s+){0,2}?förläng\w*|möjlighet\s+(?:till|att)\s+förläng\w*"
+)
+# A year standing alone in a title: "Medborgarlöfte 2025 – Exby kommun".
+TITLE_YEAR = regex.compile(r"(?<![\d-])(?P<y>(?:19|20)\d\d)(?![\d-])")
+# "Löftet gäller under 2024": one whole year.
+SINGLE_YEAR = regex.compile(
+    r"(?i)\b(?:under|för|avser|omfattar)\s+(?:hela\s+)?(?:år(?:et)?\s+)?"
+    r"(?P<y>(?:19|20)\d\d)\b(?!\s*(?:[-–—/]|till)\s*\d)"
+)
 FROM = regex.compile(r"(?i)(?:från\s+och\s+med|fr\.?\s?o\.?\s?m\.?|från)\s+(?:den\s+)?$")
 # "mellan 2024-01-01 och 2026-12-31": "och" joins a range only after "mellan".
 BETWEEN = regex.compile(r"(?i)mellan\s+(?:den\s+)?$")
@@ -70,11 +94,27 @@ DURATION = regex.compile(
 
 @extractor("period")
 def extract_period(ctx: Context) -> Period | None:
-    """Look where a period is stated, most specific place first."""
+    """The period where it is stated, most specific place first; a clause that lets it
+    be extended ("kan förlängas") is a warning, never a later end."""
+    period = _find_period(ctx)
+    if period is not None:
+        limit = ctx.signature_zone_start
+        for s in ctx.sentences(0, limit):
+            if PERIOD_WORDS.search(s.text) and (m := EXTENSION.search(s.text)):
+                ctx.warnings.append(
+                    f"the period may be extended ({m.group()!r}); its end is the one stated"
+                )
+                break
+    return period
+
+
+def _find_period(ctx: Context) -> Period | None:
     limit = ctx.signature_zone_start
     places: list[tuple[int, int]] = [(s.start, s.end) for s in ctx.sections_about("period")]
     places += [
-        (s.start_char, s.end_char) for s in ctx.sentences(0, limit) if PERIOD_WORDS.search(s.text)
+        (s.start_char, s.end_char)
+        for s in ctx.sentences(0, limit)
+        if PERIOD_WORDS.search(s.text) and not EARLIER.search(s.text)
     ]
     for start, end in places:
         if _from_signing(ctx, start, end):
@@ -87,13 +127,38 @@ def extract_period(ctx: Context) -> Period | None:
         )
         if period:
             return period
-    title = ctx.document.blocks[:12]
-    places += [(b.start, b.end) for b in title if b.kind in HEADING_KINDS]
+    stated = list(places)
+    title = ctx.values.get("title")
+    if title is not None:  # "Samverkansöverenskommelse 2022–2025", set as a heading or not
+        places.append((title.evidence.start, title.evidence.end))
+    head = ctx.document.blocks[:12]
+    places += [(b.start, b.end) for b in head if b.kind in HEADING_KINDS]
     for start, end in places:
         period = _year_range(ctx, start, end)
         if period:
             return period
+    kind = ctx.values.get("document_type")
+    if title is not None and kind is not None and kind.value == "medborgarlofte":
+        stated.append((title.evidence.start, title.evidence.end))  # "Medborgarlöfte 2025"
+    for start, end in stated:
+        if m := (SINGLE_YEAR.search(ctx.text, start, end) or _title_year(ctx, start, end)):
+            y = m.group("y")
+            return Period(
+                start=f"{y}-01-01",
+                end=f"{y}-12-31",
+                precision="year",
+                evidence=ctx.evidence(m.start(), m.end()),
+            )
     return None
+
+
+def _title_year(ctx: Context, start: int, end: int) -> regex.Match[str] | None:
+    """One year in a medborgarlöfte's title: the year its promises are for."""
+    title = ctx.values.get("title")
+    if title is None or (start, end) != (title.evidence.start, title.evidence.end):
+        return None
+    years = list(TITLE_YEAR.finditer(ctx.text, start, end))
+    return years[0] if len(years) == 1 else None
 
 
 def _date_range(ctx: Context, start: int, end: int) -> Period | None:
@@ -211,7 +276,7 @@ def _year_range(ctx: Context, start: int, end: int) -> Period | None:
 
 
 def _period(ctx: Context, a: DateMatch, b: DateMatch, start: int, end: int) -> Period:
-    precision: Precision = "day" if a.precision == b.precision == "day" else "month"
+    precision: Precision = "day" if {a.precision, b.precision} <= {"day", "week"} else "month"
     return Period(
         start=a.first_day.isoformat(),
         end=b.last_day.isoformat(),
@@ -224,7 +289,7 @@ def _year_lists(text: str, offset: int) -> list[tuple[int, int, int, int]]:
     """Consecutive years listed one by one, as (start, end, first, last)."""
     out = []
     for m in YEAR_LIST.finditer(text):
-        years = [int(y) for y in regex.findall(r"\d{4}", m.group(0))]
+        years = [int(y) for y in _YEAR_DIGITS.findall(m.group(0))]
         if len(years) >= 2 and all(b == a + 1 for a, b in zip(years, years[1:], strict=False)):
             out.append((m.start() + offset, m.end() + offset, years[0], years[-1]))
     return out

@@ -12,17 +12,28 @@ from samverkan_extract.document import Block, after_numbering
 from samverkan_extract.extractors.categories import categories_of
 from samverkan_extract.extractors.context import Context, clean_value, trimmed_span
 from samverkan_extract.extractors.registry import extractor
+from samverkan_extract.extractors.undertakings import find_undertakings, undertaking_text
 from samverkan_extract.schema import PriorityArea
 
+# Patterns used in the functions below, compiled once.
+_NON_SPACE = regex.compile(r"\S")
+_SENTENCE_STOP = regex.compile(r"[.!?](?=\s|$)")
+
 PRIORITISE = regex.compile(r"(?i)priorit\w*|fokus\w*|särskilt\s+fokus|satsa\w*\s+på")
-ENUMERATION = regex.compile(r"\s*(?:,|;|\boch\b|\bsamt\b|\bsåväl\b|\bsom\b)\s*")
+# Where an enumeration of areas is cut: commas, "och", "samt" ("i och kring stationen"
+# is one place, not two areas).
+ENUMERATION = regex.compile(
+    r"\s*(?:,|;|(?<!\b(?:i|på|vid|kring|runt|för|mot|av|med|om|till|från|in)\s+)\boch\b|"
+    r"\bsamt\b|\bsåväl\b|\bsom\b)\s*"
+)
 # An area heading longer than this is a sentence; it is read as prose instead.
 AREA_MAX = 250
 # An area named, then explained after a dash: "Välfärdsbrott – att förhindra att ...".
 LEAD = regex.compile(r"(?P<lead>[^\n–—:]{3,80}?)\s+[–—]\s+\S")
 # A sentence that points back at the areas the one before it named.
 REFERS_BACK = regex.compile(
-    r"(?i)\s*(?:dessa|de|detta|de\s+här)\s+(?:\w+\s+)?(?:områden\w*|problem\w*|frågor\w*)\b"
+    r"(?i)\s*(?:dessa|de|detta|de\s+här)\s+(?:(?:två|tre|fyra|fem|sex)\s+)?"
+    r"(?:\w+\s+)?(?:områden\w*|problem\w*|frågor\w*|ska|skall)\b"
 )
 COUNTED_OFF = regex.compile(r"(?i)\s*(?:det|den)\s+(?P<ordinal>\w+)\s+(?:\w+\s+)?är\s+")
 # What the text gives as examples of an area ("brott mot särskilt utsatta som våld i nära
@@ -34,11 +45,52 @@ EXAMPLES = regex.compile(
 
 @extractor("priority_areas")
 def extract_priority_areas(ctx: Context) -> list[PriorityArea]:
+    kind = ctx.values.get("document_type")
+    if kind is not None and kind.value == "medborgarlofte":
+        promises = _from_promises(ctx)
+        if promises:
+            return promises
     for section in ctx.sections_about("priorities"):
         areas = _from_section(ctx, section.body_start, section.end)
         if areas:
             return areas
-    return _from_prose(ctx, 0, ctx.signature_zone_start, need_verb=True)
+    return _from_lead_in(ctx) or _from_prose(ctx, 0, ctx.signature_zone_start, need_verb=True)
+
+
+def _from_lead_in(ctx: Context) -> list[PriorityArea]:
+    """A sentence that says what is prioritised and stops at a colon, over a list, under
+    a heading about something else ("... har parterna enats om fyra prioriteringar:")."""
+    blocks = ctx.document.blocks
+    for n, block in enumerate(blocks[:-1]):
+        if block.end > ctx.signature_zone_start or block.kind not in ("paragraph", "label"):
+            continue
+        text = ctx.document.block_text(block).rstrip()
+        if not text.endswith(":") or not PRIORITISE.search(text.rsplit("\n", 1)[-1]):
+            continue
+        items = []
+        for b in blocks[n + 1 :]:
+            if b.kind != "list_item":
+                break
+            items.append(b)
+        if items:
+            return _from_items(ctx, items)
+    return []
+
+
+def _from_promises(ctx: Context) -> list[PriorityArea]:
+    """A medborgarlöfte's promises are its priority areas: each with its own text and
+    the categories its words name ("other" when they name none)."""
+    areas = []
+    for u in find_undertakings(ctx):
+        cats = categories_of(ctx, ctx.text, u.start, u.end) or ["other"]
+        areas.append(
+            PriorityArea(
+                text=undertaking_text(ctx, u),
+                categories=cats,  # type: ignore[arg-type]  # ids of data/priorities.toml, tested
+                evidence=ctx.evidence(u.start, u.end),
+            )
+        )
+    return _merge_same(areas)
 
 
 def _from_section(ctx: Context, start: int, end: int) -> list[PriorityArea]:
@@ -48,6 +100,12 @@ def _from_section(ctx: Context, start: int, end: int) -> list[PriorityArea]:
     own_items = [b for b in blocks if b.kind in ("list_item", "table_cell") and b.end <= own_end]
     if own_items:
         return _from_items(ctx, own_items)
+    if headings and headings[0].start > start:
+        # its own text before the sub-headings says what is prioritised ("Parterna
+        # prioriterar a, b och c"); the sub-headings are then about other things
+        named = _from_prose(ctx, start, own_end, need_verb=True)
+        if named:
+            return named
     if headings:
         areas = []
         for i, h in enumerate(headings):
@@ -111,10 +169,10 @@ def _area(
 
 def _sentence_end(text: str, start: int, limit: int) -> int:
     """End of the first sentence of an area's body text."""
-    body = regex.search(r"\S", text[start:limit])
+    body = _NON_SPACE.search(text[start:limit])
     if body is None:
         return start
-    m = regex.search(r"[.!?](?=\s|$)", text[start + body.start() : limit])
+    m = _SENTENCE_STOP.search(text[start + body.start() : limit])
     return start + body.start() + m.end() if m else limit
 
 

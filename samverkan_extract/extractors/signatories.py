@@ -26,6 +26,12 @@ from samverkan_extract.extractors.signature_zone import (
 )
 from samverkan_extract.schema import Signatory
 
+# Patterns used in the functions below, compiled once.
+_PLACE_DATE_WORDS = regex.compile(
+    r"(?i)\b(?:ort\s+och\s+datum|ort|datum|den|undertecknat|i)\b|[:,.]"
+)
+_FOR_LEAD_OR_COLON = regex.compile(r"^(?i:för)\s+|\s*:$")
+
 # Marks standing apart at a line's end ("Anna Berg :"), specks on a scanned page.
 STRAY_MARKS = regex.compile(r"(?:\s+[^\w\s()]{1,2})+$")
 
@@ -91,8 +97,16 @@ def _strip_labels(lines: list[Line]) -> list[Line]:
     return out
 
 
+# A title that runs on into the next person's name: "kommunstyrelsens ordförande Per Holm".
+NEXT_NAME = regex.compile(
+    r"^(?P<title>.*\S)\s+(?P<name>\p{Lu}[\p{L}-]+(?:\s+\p{Lu}[\p{L}-]+){1,2})$"
+)
+
+
 def _split_commas(lines: list[Line]) -> list[Line]:
-    """ "Anna Berg, kommundirektör, X kommun": a name, then its title and organisation."""
+    """ "Anna Berg, kommundirektör, X kommun": a name, then its title and organisation.
+    Two such entries run together on one line ("Anna Berg, kommundirektör Per Holm,
+    polischef") are two: a part that ends in a person's name starts the next entry."""
     out: list[Line] = []
     for line in lines:
         parts = line.text.split(",")
@@ -100,10 +114,18 @@ def _split_commas(lines: list[Line]) -> list[Line]:
             out.append(line)
             continue
         pos = line.start
-        for part in parts:
+        for n, part in enumerate(parts):
             stripped = part.strip()
             if stripped:
                 s = pos + part.index(stripped)
+                joined = NEXT_NAME.match(stripped) if 0 < n < len(parts) - 1 else None
+                if joined and is_person_name(joined.group("name")):
+                    cut = joined.start("name")
+                    title = stripped[:cut].rstrip()
+                    out.append(
+                        Line(title, s, s + len(title), line.block, col=line.col, row=line.row)
+                    )
+                    s, stripped = s + cut, stripped[cut:]
                 out.append(
                     Line(stripped, s, s + len(stripped), line.block, col=line.col, row=line.row)
                 )
@@ -218,7 +240,7 @@ def _date_place(line: Line) -> tuple[str | None, str | None]:
     if not dates:
         return None, None
     rest = line.text[: dates[0].start] + " " + line.text[dates[0].end :]
-    rest = regex.sub(r"(?i)\b(?:ort\s+och\s+datum|ort|datum|den|undertecknat|i)\b|[:,.]", " ", rest)
+    rest = _PLACE_DATE_WORDS.sub(" ", rest)
     words = rest.split()
     place = " ".join(words) if 0 < len(words) <= 3 and all(w[:1].isupper() for w in words) else None
     return dates[0].value, place
@@ -348,17 +370,30 @@ def _assign_waiting_orgs(persons: list[Person], waiting: list[Line]) -> None:
 
 def _organization(text: str) -> str:
     """ "För Lunds kommun:" over a signature names the organisation "Lunds kommun"."""
-    return clean_value(regex.sub(r"^(?i:för)\s+|\s*:$", "", text.strip()))
+    return clean_value(_FOR_LEAD_OR_COLON.sub("", text.strip()))
+
+
+def _title_and_organization(title: str) -> tuple[str, str | None]:
+    """ "Kommunstyrelsens ordförande, Exby kommun": the role, then the body it is held
+    in, after the last comma (an organisation, not another role)."""
+    head, comma, tail = title.rpartition(",")
+    pats = signature_patterns()
+    if comma and head.strip() and pats["org"].search(tail) and not pats["role"].search(tail):
+        return clean_value(head), clean_value(tail)
+    return title, None
 
 
 def _signatory(ctx: Context, p: Person) -> Signatory:
     name = clean_value(PARTY_LETTERS.sub("", p.name.text))
     title = clean_value(" ".join(t.text for t in p.titles)) if p.titles else None
+    organization = _organization(p.org.text) if p.org else None
+    if title and organization is None:
+        title, organization = _title_and_organization(title)
     end = max(p.last.end, p.name.end)
     return Signatory(
         name=name,
         title=title,
-        organization=_organization(p.org.text) if p.org else None,
+        organization=organization,
         signed_date=p.date,
         signed_place=p.place,
         evidence=ctx.evidence(p.name.start, end if end > p.name.start else p.name.end),

@@ -24,6 +24,13 @@ PARTY_LETTERS = regex.compile(r"\s*\((?:[A-ZÅÄÖ]{1,3}|[A-ZÅÄÖ][a-zåäö]{
 _NAME_TOKEN = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|\p{Lu}\.)"
 
 
+# Where a "Name (party), title" entry starts on a line.
+NAME_ENTRY = regex.compile(
+    r"(?:^|(?<=[\s,]))\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?[ \t]+\p{Lu}\p{Ll}+"
+    r"(?:[ \t]*\([A-ZÅÄÖ]{1,3}\))?,"
+)
+
+
 def signature_patterns() -> dict[str, regex.Pattern[str]]:
     """The signature vocabulary, compiled once per process."""
     return knowledge().derived("signature_patterns", _compile_patterns)
@@ -62,8 +69,13 @@ def is_person_name(line: str) -> bool:
         return False
     if pats["role"].search(line) or pats["org"].search(line):
         return False
+    # A place's name ("Östra Göinge", "Lund Malmö") is no person's; a surname may be one
+    # (Berg, Lund), a first name hardly ever.
+    places = _place_words()
     words = [w.casefold() for w in line.split()]
-    return not any(w in _place_words() for w in words)
+    if words[0] in knowledge().vocabulary["names"]["not_first"]:
+        return False
+    return words[0] not in places and not all(w in places for w in words)
 
 
 def names_person(line: str) -> bool:
@@ -84,25 +96,60 @@ def _signature_like(document: Document, block: Block) -> bool:
             or (bool(find_dates(text)) and len(text.split()) <= 8)
         )
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    return len(lines) <= MAX_LINES and all(_short_line(ln) for ln in lines)
+    return (
+        len(lines) <= MAX_LINES
+        and all(_short_line(ln) for ln in lines)
+        and not any(_sentence(ln) for ln in lines)
+    )
+
+
+def _sentence(line: str) -> bool:
+    """A short line that is a sentence ("Styrgruppen följer upp överenskommelsen en gång
+    per år."): prose, not a signature block's line."""
+    words = line.split()
+    return len(words) >= 5 and line.rstrip().endswith(".") and not find_dates(line)
 
 
 def _short_line(line: str) -> bool:
-    """Short enough for a signature block; a row of k place-and-date entries may be k
-    times as long."""
-    entries = max(1, len(find_dates(line)))
+    """Short enough for a signature block; a row of k place-and-date entries, or of k
+    "Name, title" entries run together, may be k times as long."""
+    entries = max(1, len(find_dates(line)), len(NAME_ENTRY.findall(line)))
     return len(line) <= MAX_LINE * entries and len(line.split()) <= MAX_WORDS * entries
 
 
-def find_signature_zone(document: Document) -> int:
-    """Start of the last run of signature-like blocks that holds a person's name."""
+def _signing_tables(document: Document) -> set[int | None]:
+    """The tables with a cell that names a person or holds a date."""
+    out: set[int | None] = set()
+    label = signature_patterns()["label"]
+    for b in document.blocks:
+        if b.kind != "table_cell" or b.table in out:
+            continue
+        text = document.block_text(b)
+        lines = [label.sub("", ln.strip()) for ln in text.split("\n")]
+        if find_dates(text) or any(names_person(ln) for ln in lines):
+            out.add(b.table)
+    return out
+
+
+def find_signature_zone(document: Document) -> tuple[int, int]:
+    """Start and end of the last run of signature-like blocks that holds a person's name
+    (what follows it, a web page's footer links say, is not part of it). A table's cells
+    count only in a table that names a person or a date: a table of promises or forums
+    just above the signatures is not part of them."""
     blocks = document.blocks
+    signing = _signing_tables(document)
+
+    def like(block: Block) -> bool:
+        if block.kind == "table_cell" and block.table not in signing:
+            return False
+        return _signature_like(document, block)
+
     i = len(blocks) - 1
     while i >= 0:
-        while i >= 0 and not _signature_like(document, blocks[i]):
+        while i >= 0 and not like(blocks[i]):
             i -= 1
         end = i
-        while i >= 0 and _signature_like(document, blocks[i]):
+        while i >= 0 and like(blocks[i]):
             i -= 1
         run = blocks[i + 1 : end + 1]
         label = signature_patterns()["label"]
@@ -111,7 +158,7 @@ def find_signature_zone(document: Document) -> int:
             for b in run
             for ln in document.block_text(b).split("\n")
         ):
-            return run[0].start
+            return run[0].start, run[-1].end
         if len(blocks) - i > 80:
             break
-    return len(document.text)
+    return len(document.text), len(document.text)

@@ -30,6 +30,11 @@ from samverkan_extract.schema import PartyKind
 
 # A party is a few words: "Polisen", "Polisen och Exby kommun", "Räddningstjänsten Mitt".
 _PARTY = r"(?P<party>(?:\p{Lu}[\p{L}-]*|[Vv]i)(?:(?:\s+|\s*,\s*)(?:och|samt|[\p{L}-]+)){0,5}?)"
+# A promise's own label before its party: "Löfte 1:", "Åtagande 2 –".
+_NUMBERED_LABEL = r"\p{Lu}\p{Ll}+\s+\d{1,2}\s*[:.–-]\s*"
+# No list under a lead-in: the short paragraphs under it, each one undertaking, up to
+# this many characters each (a longer one is prose about them).
+PROMISE_MAX = 250
 # An undertaking's text is at least a few words.
 MIN_WORDS = 2
 
@@ -55,7 +60,9 @@ def _patterns(kb: Knowledge) -> dict[str, regex.Pattern[str]]:
     verbs = rf"(?P<verb>{verb})(?:\s+(?:{adverbs}))*"
     return {
         "lead_in": regex.compile(rf"^\W*{_PARTY}\s+{verbs}(?:\s+(?:{openers}))?\s*:?\s*$"),
-        "sentence": regex.compile(rf"^\W*{_PARTY}\s+{verbs}\s+(?:(?:{openers})\s+)?(?P<rest>\S)"),
+        "sentence": regex.compile(
+            rf"^\W*(?:{_NUMBERED_LABEL})?{_PARTY}\s+{verbs}\s+(?:(?:{openers})\s+)?(?P<rest>\S)"
+        ),
         "all": regex.compile(rf"(?i)^(?:{'|'.join(c['all_parties'])})$"),
         "municipality": regex.compile(rf"(?i)\b(?:{'|'.join(c['municipality'])})\b"),
         "police": regex.compile(rf"(?i)\b(?:{'|'.join(c['police'])})\b"),
@@ -83,6 +90,8 @@ def _find(ctx: Context) -> list[Undertaking]:
             continue
         party, lead_start = lead
         kinds = party_kinds(ctx, party)
+        if not kinds:
+            continue  # "Utifrån lägesbilden lovar ...": no party named
         heading = _heading_above(ctx, blocks, i)
         for start, end, n in _listed_under(ctx, blocks, i):
             used.add(n)
@@ -101,7 +110,9 @@ def _find(ctx: Context) -> list[Undertaking]:
         if len(ctx.text[start:end].split()) < MIN_WORDS:
             continue
         party = m.group("party")
-        out.append(Undertaking(party, party_kinds(ctx, party), start, end, sent.start_char))
+        kinds = party_kinds(ctx, party)
+        if kinds:
+            out.append(Undertaking(party, kinds, start, end, sent.start_char))
     out.sort(key=lambda u: u.start)
     return out
 
@@ -149,15 +160,19 @@ def _listed_under(ctx: Context, blocks: list[Block], i: int) -> list[tuple[int, 
             if b.depth == depth:
                 out.append((*_span(ctx, b.start, b.end), n))
             continue
-        if out or b.kind != "paragraph":
+        if b.kind != "paragraph" or depth is not None or ctx.document.block_text(b)[-1:] == ":":
+            break  # a list has ended, or what follows is not the lead-in's own lines
+        # No list: each line of the short paragraphs under the lead-in is one undertaking.
+        text = ctx.document.block_text(b)
+        if out and (len(text) > PROMISE_MAX or ctx.dates(b.start, b.end)):
             break
-        # No list: each line of the paragraph under the lead-in is one undertaking.
         pos = b.start
-        for line in ctx.document.block_text(b).split("\n"):
+        for line in text.split("\n"):
             if len(line.split()) >= MIN_WORDS:
                 out.append((*_span(ctx, pos, pos + len(line)), n))
             pos += len(line) + 1
-        break
+        if len(text) > PROMISE_MAX:
+            break
     return [(s, e, n) for s, e, n in out if e > s]
 
 
@@ -188,7 +203,7 @@ def _is_role_word(party: str) -> bool:
 
 
 def party_kinds(ctx: Context, party: str) -> tuple[PartyKind, ...]:
-    """The kinds of party a name as written stands for."""
+    """The kinds of party a name as written stands for; none when it names no party."""
     pats = ctx.kb.derived("undertaking_patterns", _patterns)
     folded = " ".join(party.split())
     if pats["all"].match(folded):
@@ -204,7 +219,7 @@ def party_kinds(ctx: Context, party: str) -> tuple[PartyKind, ...]:
         for mention in find_mentions(ctx, start, start + len(party), others=True):
             if mention.resolved.kind not in found:
                 found.append(mention.resolved.kind)
-    return tuple(sorted(found, key=_KIND_ORDER.index)) or ("other",)
+    return tuple(sorted(found, key=_KIND_ORDER.index))
 
 
 _KIND_ORDER = ["municipality", "police", "prison_probation", "other"]

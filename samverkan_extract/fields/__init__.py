@@ -11,6 +11,7 @@ from samverkan_extract.fields.base import (
     Column,
     Comparison,
     Counts,
+    Crosstab,
     Dimension,
     Field,
     Label,
@@ -55,6 +56,11 @@ def dimensions() -> tuple[Dimension, ...]:
     return tuple(d for f in FIELDS for d in f.dimensions)
 
 
+def crosstabs() -> tuple[Crosstab, ...]:
+    """Every cross table the fields declare, in field order."""
+    return tuple(c for f in FIELDS for c in f.crosstabs)
+
+
 def metrics() -> tuple[str, ...]:
     """Every evaluation metric, in field order."""
     return tuple(m for f in FIELDS for m in f.metrics)
@@ -65,11 +71,13 @@ __all__ = [
     "Column",
     "Comparison",
     "Counts",
+    "Crosstab",
     "Dimension",
     "Field",
     "Label",
     "Shown",
     "Table",
+    "crosstabs",
     "dimensions",
     "field_named",
     "metrics",

@@ -15,31 +15,38 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from samverkan_extract.labels import Label, vocabulary
 from samverkan_extract.schema import Agreement, Evidence
 
 Row = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class Label:
-    """A name for people: Swedish, the default, and English."""
+def field_label(name: str) -> Label:
+    """A field's label, from ``data/labels.toml`` (``[fields]``)."""
+    return vocabulary("fields")[name]
 
-    sv: str
-    en: str
 
-    def __call__(self, lang: str = "sv") -> str:
-        return self.en if lang == "en" else self.sv
+def dimension_label(name: str) -> Label:
+    """A matrix's label, from ``data/labels.toml`` (``[dimensions]``)."""
+    return vocabulary("dimensions")[name]
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a tidy table: its Frictionless type, meaning and allowed values."""
+    """One column of a tidy table: its Frictionless type, meaning and allowed values.
+
+    ``vocabulary`` names the labels of its ids (``data/labels.toml``), for views that show
+    labels beside them; ``iso_date`` marks a string column holding an ISO date at the
+    precision the text gives ("2023-03-24", "2020-03", "2019"), which a spreadsheet
+    shows as a date where it is a full one."""
 
     name: str
     type: str  # Frictionless: string, integer, number, boolean, date
     description: str
     required: bool = False
     enum: tuple[str, ...] | None = None
+    vocabulary: str | None = None
+    iso_date: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,12 +74,29 @@ class Table:
 
 @dataclass(frozen=True)
 class Dimension:
-    """A presence matrix: the ids of a dimension and which of them an agreement has."""
+    """A presence matrix: the ids of a dimension and which of them an agreement has;
+    ``vocabulary`` names the labels of the ids (``data/labels.toml``)."""
 
     name: str
     label: Label
     ids: Callable[[], tuple[str, ...]]
     present: Callable[[Agreement], set[str]]
+    vocabulary: str | None = None
+
+
+@dataclass(frozen=True)
+class Crosstab:
+    """A cross table of counts: how many items of an agreement fall in each pair of ids
+    (commitments by party kind and priority category). ``pairs`` gives every
+    (row id, column id) pair an agreement has, once per item and pair."""
+
+    name: str
+    label: Label
+    rows: Callable[[], tuple[str, ...]]
+    columns: Callable[[], tuple[str, ...]]
+    pairs: Callable[[Agreement], Iterable[tuple[str, str]]]
+    row_vocabulary: str | None = None
+    column_vocabulary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,16 +113,21 @@ class Comparison:
 
 @dataclass
 class Counts:
-    """True positives, false positives, false negatives of one metric."""
+    """True positives, false positives, false negatives of one metric, and what the false
+    ones were (for ``evaluate --errors``)."""
 
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    extra: list[str] = field(default_factory=list, compare=False)  # false positives
+    missed: list[str] = field(default_factory=list, compare=False)  # false negatives
 
     def add(self, other: Counts) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
+        self.extra += other.extra
+        self.missed += other.missed
 
     @property
     def precision(self) -> float:
@@ -124,11 +153,14 @@ class Field:
     name: str
     label: Label
     extractor: str
-    show: Callable[[Any], Iterator[tuple[str, str, Evidence | None]]]
+    # The values as people read them: (suffix of the path, text, evidence), ids shown by
+    # their labels in the language given.
+    show: Callable[[Any, str], Iterator[tuple[str, str, Evidence | None]]]
     summary: tuple[Column, ...] = ()
     summarise: Callable[[Agreement], Row] = lambda a: ()
     table: Table | None = None
     dimensions: tuple[Dimension, ...] = ()
+    crosstabs: tuple[Crosstab, ...] = ()
     compare: Callable[[Agreement, Agreement], Iterable[Comparison]] = lambda a, b: ()
     metrics: tuple[str, ...] = ()
     score: Scorer = lambda gold, pred: {}
@@ -139,12 +171,12 @@ class Field:
     def value(self, agreement: Agreement) -> Any:
         return getattr(agreement, self.name)
 
-    def shown(self, agreement: Agreement) -> Iterator[Shown]:
+    def shown(self, agreement: Agreement, lang: str = "sv") -> Iterator[Shown]:
         """Every value this field holds in ``agreement``, in order."""
         value = self.value(agreement)
         if value is None or value == []:
             return
-        for suffix, text, evidence in self.show(value):
+        for suffix, text, evidence in self.show(value, lang):
             yield Shown(self.name + suffix, text, evidence)
 
 
@@ -188,11 +220,11 @@ def with_details(main: str, extra: Iterable[str | None]) -> str:
 
 
 def each(
-    items: Sequence[Any], text: Callable[[Any], str]
+    items: Sequence[Any], text: Callable[[Any, str], str], lang: str = "sv"
 ) -> Iterator[tuple[str, str, Evidence | None]]:
     """The values of a list field, named by position ("[0]")."""
     for n, item in enumerate(items):
-        yield f"[{n}]", text(item), item.evidence
+        yield f"[{n}]", text(item, lang), item.evidence
 
 
 def fold(value: Any) -> str:
@@ -208,7 +240,36 @@ def plain(item: Any) -> Any:
 
 def score_sets(gold: Iterable[Any], pred: Iterable[Any]) -> Counts:
     g, p = set(gold), set(pred)
-    return Counts(len(g & p), len(p - g), len(g - p))
+    return Counts(
+        len(g & p),
+        len(p - g),
+        len(g - p),
+        sorted(map(_said, p - g)),
+        sorted(map(_said, g - p)),
+    )
+
+
+def score_matched(
+    gold: Sequence[Any],
+    pred: Sequence[Any],
+    same: Callable[[Any, Any], bool],
+    said: Callable[[Any], str],
+) -> Counts:
+    """Each gold item matched to the first unmatched prediction ``same`` accepts (gold,
+    prediction); what stays unmatched is missed or extra, described by ``said``."""
+    unmatched = list(pred)
+    counts = Counts()
+    for g in gold:
+        match = next((i for i, p in enumerate(unmatched) if same(g, p)), None)
+        if match is None:
+            counts.fn += 1
+            counts.missed.append(said(g))
+        else:
+            counts.tp += 1
+            unmatched.pop(match)
+    counts.fp += len(unmatched)
+    counts.extra += [said(p) for p in unmatched]
+    return counts
 
 
 def score_scalar(gold: Any, pred: Any) -> Counts:
@@ -218,7 +279,19 @@ def score_scalar(gold: Any, pred: Any) -> Counts:
         return Counts()
     if g == p:
         return Counts(1, 0, 0)
-    return Counts(0, int(p is not None), int(g is not None))
+    return Counts(
+        0,
+        int(p is not None),
+        int(g is not None),
+        [_said(pred)] if p is not None else [],
+        [_said(gold)] if g is not None else [],
+    )
+
+
+def _said(value: Any) -> str:
+    if isinstance(value, tuple):
+        return " / ".join("–" if v is None else str(v) for v in value)
+    return str(value)
 
 
 def grouped(

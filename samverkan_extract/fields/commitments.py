@@ -9,22 +9,26 @@ from samverkan_extract.fields.base import (
     Column,
     Comparison,
     Counts,
+    Crosstab,
     Dimension,
     Field,
-    Label,
     Table,
     compare_groups,
+    dimension_label,
     each,
     evidence_columns,
     evidence_values,
+    field_label,
     join,
     plain,
+    score_matched,
     score_scalar,
     token_set_ratio,
     with_details,
 )
 from samverkan_extract.fields.parties import PARTY_KINDS
 from samverkan_extract.fields.priorities import PRIORITY_CATEGORIES
+from samverkan_extract.labels import label
 from samverkan_extract.schema import Agreement, Commitment, DocumentType, DocumentTypeItem
 
 DOCUMENT_TYPES: tuple[str, ...] = get_args(DocumentType)
@@ -33,8 +37,8 @@ DOCUMENT_TYPES: tuple[str, ...] = get_args(DocumentType)
 # --- document type --------------------------------------------------------------------------
 
 
-def _document_type(item: DocumentTypeItem) -> Any:
-    yield "", item.value, item.evidence
+def _document_type(item: DocumentTypeItem, lang: str = "sv") -> Any:
+    yield "", label("document_types", item.value, lang), item.evidence
 
 
 def _type_of(a: Agreement) -> str | None:
@@ -43,7 +47,7 @@ def _type_of(a: Agreement) -> str | None:
 
 DOCUMENT_TYPE = Field(
     name="document_type",
-    label=Label("Dokumenttyp", "Document type"),
+    label=field_label("document_type"),
     extractor="document_type",
     show=_document_type,
     summary=(
@@ -53,15 +57,17 @@ DOCUMENT_TYPE = Field(
             "What the document is: samverkansöverenskommelse, medborgarlöfte, both, or "
             "another agreement.",
             enum=DOCUMENT_TYPES,
+            vocabulary="document_types",
         ),
     ),
     summarise=lambda a: (_type_of(a),),
     dimensions=(
         Dimension(
             "document_types",
-            Label("Dokumenttyper", "Document types"),
+            dimension_label("document_types"),
             lambda: DOCUMENT_TYPES,
             lambda a: {t} if (t := _type_of(a)) else set(),
+            vocabulary="document_types",
         ),
     ),
     compare=lambda a, b: [Comparison("document_type", _type_of(a), _type_of(b))],
@@ -79,8 +85,10 @@ DOCUMENT_TYPE = Field(
 # --- commitments ----------------------------------------------------------------------------
 
 
-def _text(c: Commitment) -> str:
-    return with_details(c.text, [c.party.name, *c.categories])
+def _text(c: Commitment, lang: str = "sv") -> str:
+    return with_details(
+        c.text, [c.party.name, *(label("priority_categories", x, lang) for x in c.categories)]
+    )
 
 
 def _rows(commitments: list[Commitment]) -> Iterable[tuple[Any, ...]]:
@@ -105,32 +113,17 @@ def _match(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> Counts:
     def kinds(c: dict[str, Any]) -> frozenset[str]:
         return frozenset((c.get("party") or {}).get("kinds") or [])
 
-    unmatched = list(pred)
-    counts = Counts()
-    for g in gold:
-        match = next(
-            (
-                i
-                for i, p in enumerate(unmatched)
-                if kinds(p) == kinds(g)
-                and token_set_ratio(p.get("text", ""), g.get("text", "")) >= 80
-            ),
-            None,
-        )
-        if match is None:
-            counts.fn += 1
-        else:
-            counts.tp += 1
-            unmatched.pop(match)
-    counts.fp += len(unmatched)
-    return counts
+    def same(g: dict[str, Any], p: dict[str, Any]) -> bool:
+        return kinds(p) == kinds(g) and token_set_ratio(p.get("text", ""), g.get("text", "")) >= 80
+
+    return score_matched(gold, pred, same, lambda c: f"{sorted(kinds(c))}: {c.get('text')}")
 
 
 COMMITMENTS = Field(
     name="commitments",
-    label=Label("Åtagande", "Commitment"),
+    label=field_label("commitments"),
     extractor="commitments",
-    show=lambda items: each(items, _text),
+    show=lambda items, lang: each(items, _text, lang),
     summary=(Column("n_commitments", "integer", "Number of commitments.", True),),
     summarise=lambda a: (len(a.commitments),),
     table=Table(
@@ -146,6 +139,7 @@ COMMITMENTS = Field(
                 "string",
                 "Priority category id of the contract (null if it has none).",
                 enum=PRIORITY_CATEGORIES,
+                vocabulary="priority_categories",
             ),
             *evidence_columns("commitment"),
         ),
@@ -155,9 +149,23 @@ COMMITMENTS = Field(
     dimensions=(
         Dimension(
             "commitment_parties",
-            Label("Vem åtar sig", "Who commits"),
+            dimension_label("commitment_parties"),
             lambda: PARTY_KINDS,
             lambda a: {k for c in a.commitments for k in c.party.kinds},
+            vocabulary="party_kinds",
+        ),
+    ),
+    crosstabs=(
+        Crosstab(
+            "commitments_by_party",
+            dimension_label("commitments_by_party"),
+            lambda: PARTY_KINDS,
+            lambda: PRIORITY_CATEGORIES,
+            lambda a: [
+                (k, cat) for c in a.commitments for k in c.party.kinds for cat in c.categories
+            ],
+            row_vocabulary="party_kinds",
+            column_vocabulary="priority_categories",
         ),
     ),
     compare=lambda a, b: compare_groups(

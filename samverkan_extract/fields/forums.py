@@ -11,24 +11,30 @@ from samverkan_extract.fields.base import (
     Counts,
     Dimension,
     Field,
-    Label,
     Table,
     compare_groups,
+    dimension_label,
     each,
     evidence_columns,
     evidence_values,
+    field_label,
     grouped,
     score_sets,
     with_details,
 )
+from samverkan_extract.labels import label, text
 from samverkan_extract.schema import Agreement, Forum, ForumType
 
 FORUM_TYPES: tuple[str, ...] = get_args(ForumType)
 
 
-def _text(f: Forum) -> str:
-    freq = f"{f.meetings_per_year:g}/year" if f.meetings_per_year is not None else None
-    return with_details(f.name, [f.type, freq])
+def _text(f: Forum, lang: str = "sv") -> str:
+    freq = (
+        f"{f.meetings_per_year:g}{text('per_year', lang)}"
+        if f.meetings_per_year is not None
+        else None
+    )
+    return with_details(f.name, [label("forum_types", f.type, lang), freq])
 
 
 def _rows(forums: list[Forum]) -> Iterable[tuple[Any, ...]]:
@@ -75,7 +81,10 @@ def _score_meetings(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> C
             counts.tp += 1
         else:
             counts.fn += 1
-            counts.fp += int(any(v is not None for v in stated))
+            counts.missed.append(f"{g['type']}: {g['meetings_per_year']:g}/year")
+            if any(v is not None for v in stated):
+                counts.fp += 1
+                counts.extra.append(f"{g['type']}: {stated}")
     return counts
 
 
@@ -89,9 +98,9 @@ def _score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Counts]:
 
 FORUMS = Field(
     name="forums",
-    label=Label("Samverkansforum", "Forum"),
+    label=field_label("forums"),
     extractor="forums",
-    show=lambda items: each(items, _text),
+    show=lambda items, lang: each(items, _text, lang),
     summary=(Column("n_forums", "integer", "Number of forums.", True),),
     summarise=lambda a: (len(a.forums),),
     table=Table(
@@ -99,7 +108,14 @@ FORUMS = Field(
         "One row per collaboration forum an agreement sets up or uses.",
         (
             Column("name", "string", "The forum's name as written.", True),
-            Column("type", "string", "Forum type id of the contract.", True, FORUM_TYPES),
+            Column(
+                "type",
+                "string",
+                "Forum type id of the contract.",
+                True,
+                FORUM_TYPES,
+                vocabulary="forum_types",
+            ),
             Column("meetings_per_year", "number", "Meetings per year, when stated."),
             Column("frequency_text", "string", "The frequency as written."),
             *evidence_columns("forum"),
@@ -109,9 +125,10 @@ FORUMS = Field(
     dimensions=(
         Dimension(
             "forums",
-            Label("Forum", "Forums"),
+            dimension_label("forums"),
             lambda: FORUM_TYPES,
             lambda a: {f.type for f in a.forums},
+            vocabulary="forum_types",
         ),
     ),
     compare=_compare,

@@ -10,17 +10,19 @@ from samverkan_extract.fields.base import (
     Comparison,
     Dimension,
     Field,
-    Label,
     Table,
     compare_groups,
+    dimension_label,
     each,
     evidence_columns,
     evidence_values,
+    field_label,
     grouped,
     score_scalar,
     score_sets,
     with_details,
 )
+from samverkan_extract.labels import label
 from samverkan_extract.schema import (
     FollowUp,
     FollowUpFrequency,
@@ -32,13 +34,17 @@ FOLLOW_UP_FREQUENCIES: tuple[str, ...] = get_args(FollowUpFrequency)
 RELATED_DOCUMENT_TYPES: tuple[str, ...] = get_args(RelatedDocumentType)
 
 
-def _follow_up(fu: FollowUp) -> Any:
-    yield "", with_details(fu.frequency, [fu.text]), fu.evidence
+def _follow_up(fu: FollowUp, lang: str = "sv") -> Any:
+    yield (
+        "",
+        with_details(label("follow_up_frequencies", fu.frequency, lang), [fu.text]),
+        fu.evidence,
+    )
 
 
 FOLLOW_UP = Field(
     name="follow_up",
-    label=Label("Uppföljning", "Follow-up"),
+    label=field_label("follow_up"),
     extractor="follow_up",
     show=_follow_up,
     summary=(
@@ -47,6 +53,7 @@ FOLLOW_UP = Field(
             "string",
             "How often the agreement is followed up.",
             enum=FOLLOW_UP_FREQUENCIES,
+            vocabulary="follow_up_frequencies",
         ),
     ),
     summarise=lambda a: (a.follow_up.frequency if a.follow_up else None,),
@@ -75,9 +82,11 @@ def _rows(docs: list[RelatedDocument]) -> Iterable[tuple[Any, ...]]:
 
 RELATED_DOCUMENTS = Field(
     name="related_documents",
-    label=Label("Relaterat dokument", "Related document"),
+    label=field_label("related_documents"),
     extractor="related_documents",
-    show=lambda items: each(items, lambda d: d.type),
+    show=lambda items, lang: each(
+        items, lambda d, lang: label("related_document_types", d.type, lang), lang
+    ),
     summary=(Column("n_related_documents", "integer", "Number of related document types.", True),),
     summarise=lambda a: (len(a.related_documents),),
     table=Table(
@@ -90,6 +99,7 @@ RELATED_DOCUMENTS = Field(
                 "Related document type id of the contract.",
                 True,
                 RELATED_DOCUMENT_TYPES,
+                vocabulary="related_document_types",
             ),
             *evidence_columns("document mention"),
         ),
@@ -98,9 +108,10 @@ RELATED_DOCUMENTS = Field(
     dimensions=(
         Dimension(
             "related_documents",
-            Label("Relaterade dokument", "Related documents"),
+            dimension_label("related_documents"),
             lambda: RELATED_DOCUMENT_TYPES,
             lambda a: {r.type for r in a.related_documents},
+            vocabulary="related_document_types",
         ),
     ),
     compare=lambda a, b: compare_groups(

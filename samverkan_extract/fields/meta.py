@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from samverkan_extract.fields.base import (
     Column,
     Comparison,
     Field,
-    Label,
     each,
+    field_label,
     fold,
     join,
     plain,
     score_scalar,
     score_sets,
 )
-from samverkan_extract.schema import Agreement, Item
+from samverkan_extract.schema import Agreement, Item, Precision
+
+PRECISIONS: tuple[str, ...] = get_args(Precision)
 
 
-def _item(item: Item) -> Any:
+def iso_precision(value: str | None) -> str | None:
+    """The precision of an ISO date as the text gave it: "2023-03-24" day, "2020-03" month,
+    "2019" year."""
+    if not value:
+        return None
+    return {10: "day", 7: "month", 4: "year"}.get(len(value))
+
+
+def _item(item: Item, lang: str = "sv") -> Any:
     yield "", item.value, item.evidence
 
 
@@ -36,7 +46,7 @@ def _scalar(name: str) -> Any:
 
 TITLE = Field(
     name="title",
-    label=Label("Titel", "Title"),
+    label=field_label("title"),
     extractor="title",
     show=_item,
     summary=(Column("title", "string", "The agreement's own title."),),
@@ -49,7 +59,7 @@ TITLE = Field(
 
 DOCUMENT_DATE = Field(
     name="document_date",
-    label=Label("Dokumentets datum", "Document date"),
+    label=field_label("document_date"),
     extractor="document_date",
     show=_item,
     summary=(
@@ -57,9 +67,17 @@ DOCUMENT_DATE = Field(
             "document_date",
             "string",
             "The date the document states for itself (ISO 8601, the precision the text gives).",
+            iso_date=True,
+        ),
+        Column(
+            "document_date_precision",
+            "string",
+            "Precision of document_date: day, month or year.",
+            enum=PRECISIONS,
+            vocabulary="precisions",
         ),
     ),
-    summarise=lambda a: (_value(a.document_date),),
+    summarise=lambda a: (_value(a.document_date), iso_precision(_value(a.document_date))),
     compare=lambda a, b: [
         Comparison("document_date", _value(a.document_date), _value(b.document_date))
     ],
@@ -75,9 +93,9 @@ def _references(a: Agreement) -> str | None:
 
 REFERENCE_NUMBERS = Field(
     name="reference_numbers",
-    label=Label("Diarienummer", "Reference number"),
+    label=field_label("reference_numbers"),
     extractor="reference_numbers",
-    show=lambda items: each(items, lambda r: r.value),
+    show=lambda items, lang: each(items, lambda r, _: r.value, lang),
     summary=(Column("reference_numbers", "string", "Diarienummer and similar, joined with '; '."),),
     summarise=lambda a: (_references(a),),
     compare=lambda a, b: [

@@ -10,19 +10,21 @@ from samverkan_extract.fields.base import (
     Comparison,
     Counts,
     Field,
-    Label,
     Table,
     compare_groups,
     each,
     evidence_columns,
     evidence_values,
+    field_label,
     fold,
     join,
+    score_matched,
     score_sets,
     token_set_ratio,
     with_details,
 )
 from samverkan_extract.knowledge import knowledge
+from samverkan_extract.labels import label
 from samverkan_extract.schema import Agreement, Municipality, Party, PartyKind
 
 PARTY_KINDS: tuple[str, ...] = get_args(PartyKind)
@@ -53,11 +55,11 @@ def agreement_regions(agreement: Agreement) -> list[str]:
 # --- parties ------------------------------------------------------------------------------
 
 
-def _party_text(p: Party) -> str:
+def _party_text(p: Party, lang: str = "sv") -> str:
     return with_details(
         p.name,
         [
-            p.kind,
+            label("party_kinds", p.kind, lang),
             p.municipality_code,
             p.police_area and f"LPO {p.police_area}",
             p.org_number and f"org. nr {p.org_number}",
@@ -114,27 +116,21 @@ def _party_key(party: dict[str, Any]) -> tuple[str, str]:
 def _match_parties(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> Counts:
     """A gold party is found by its municipality code or police area, or by its kind and
     a name whose token-set ratio is 85 or more."""
-    unmatched = [_party_key(p) for p in pred]
-    counts = Counts()
-    for g in gold:
-        key = _party_key(g)
-        match = None
-        for i, k in enumerate(unmatched):
-            if k == key or (
-                key[0] != "municipality"
-                and k[0] == key[0]
-                and not (key[0] == "police" and g.get("police_area"))
-                and token_set_ratio(k[1], key[1]) >= 85
-            ):
-                match = i
-                break
-        if match is None:
-            counts.fn += 1
-        else:
-            counts.tp += 1
-            unmatched.pop(match)
-    counts.fp += len(unmatched)
-    return counts
+
+    def same(g: dict[str, Any], p: dict[str, Any]) -> bool:
+        key, k = _party_key(g), _party_key(p)
+        return k == key or (
+            key[0] != "municipality"
+            and k[0] == key[0]
+            and not (key[0] == "police" and g.get("police_area"))
+            and token_set_ratio(k[1], key[1]) >= 85
+        )
+
+    def said(party: dict[str, Any]) -> str:
+        kind, key = _party_key(party)
+        return f"{party.get('name')} ({kind}: {key})"
+
+    return score_matched(gold, pred, same, said)
 
 
 def _score_parties(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Counts]:
@@ -150,9 +146,9 @@ def _score_parties(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Coun
 
 PARTIES = Field(
     name="parties",
-    label=Label("Part", "Party"),
+    label=field_label("parties"),
     extractor="parties",
-    show=lambda items: each(items, _party_text),
+    show=lambda items, lang: each(items, _party_text, lang),
     summary=(
         Column("n_parties", "integer", "Number of parties.", True),
         Column("party_kinds", "string", "Kinds of the parties in order, joined with '; '."),
@@ -163,7 +159,7 @@ PARTIES = Field(
         "One row per party of an agreement.",
         (
             Column("name", "string", "The party as the document names it.", True),
-            Column("kind", "string", "Kind of party.", True, PARTY_KINDS),
+            Column("kind", "string", "Kind of party.", True, PARTY_KINDS, vocabulary="party_kinds"),
             Column("municipality_code", "string", "SCB kommunkod, for municipalities."),
             Column("police_area", "string", "Lokalpolisområde, for the police."),
             Column(
@@ -205,9 +201,9 @@ def _municipality_rows(munis: list[Municipality]) -> Iterable[tuple[Any, ...]]:
 
 MUNICIPALITIES = Field(
     name="municipalities",
-    label=Label("Kommun", "Municipality"),
+    label=field_label("municipalities"),
     extractor="municipalities",
-    show=lambda items: each(items, lambda m: f"{m.name} ({m.code}, {m.county})"),
+    show=lambda items, lang: each(items, lambda m, _: f"{m.name} ({m.code}, {m.county})", lang),
     summary=(
         Column(
             "municipalities",

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any, get_args
 
 from samverkan_extract.dates import iso_to_date, period_years
-from samverkan_extract.fields.base import Column, Comparison, Field, Label, score_scalar
+from samverkan_extract.fields.base import Column, Comparison, Field, field_label, score_scalar
+from samverkan_extract.labels import label, text
 from samverkan_extract.schema import Agreement, Period, Precision
 
 PRECISIONS: tuple[str, ...] = get_args(Precision)
@@ -27,9 +28,10 @@ def in_force_on(agreement: Agreement, day: dt.date) -> bool:
     return start is not None and start <= day and (end is None or day <= end)
 
 
-def _show(p: Period) -> Any:
-    end = p.end or ("open-ended" if p.open_ended else "?")
-    yield "", f"{p.start or '?'} – {end} ({p.precision})", p.evidence
+def _show(p: Period, lang: str = "sv") -> Any:
+    end = p.end or (text("open_ended", lang) if p.open_ended else "?")
+    precision = label("precisions", p.precision, lang)
+    yield "", f"{p.start or '?'} – {end} ({precision})", p.evidence
 
 
 def _summarise(a: Agreement) -> tuple[Any, ...]:
@@ -75,14 +77,18 @@ def _score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Any]:
 
 PERIOD = Field(
     name="period",
-    label=Label("Giltighetstid", "Period"),
+    label=field_label("period"),
     extractor="period",
     show=_show,
     summary=(
         Column("period_start", "date", "First day of validity."),
         Column("period_end", "date", "Last day of validity; null when open-ended or not stated."),
         Column(
-            "period_precision", "string", "Precision the period was written with.", enum=PRECISIONS
+            "period_precision",
+            "string",
+            "Precision the period was written with.",
+            enum=PRECISIONS,
+            vocabulary="precisions",
         ),
         Column("years", "number", "Length of the period in years (days / 365.25)."),
         Column(

@@ -9,15 +9,17 @@ from samverkan_extract.fields.base import (
     Column,
     Dimension,
     Field,
-    Label,
     Table,
     compare_groups,
+    dimension_label,
     each,
     evidence_columns,
     evidence_values,
+    field_label,
     score_sets,
     with_details,
 )
+from samverkan_extract.labels import label
 from samverkan_extract.schema import Agreement, PriorityArea, PriorityCategory
 
 PRIORITY_CATEGORIES: tuple[str, ...] = get_args(PriorityCategory)
@@ -40,9 +42,15 @@ def _by_category(a: Agreement) -> dict[str, list[str]]:
 
 PRIORITY_AREAS = Field(
     name="priority_areas",
-    label=Label("Prioriterat område", "Priority area"),
+    label=field_label("priority_areas"),
     extractor="priority_areas",
-    show=lambda items: each(items, lambda p: with_details(p.text, list(p.categories))),
+    show=lambda items, lang: each(
+        items,
+        lambda p, lang: with_details(
+            p.text, [label("priority_categories", c, lang) for c in p.categories]
+        ),
+        lang,
+    ),
     summary=(Column("n_priority_areas", "integer", "Number of priority areas.", True),),
     summarise=lambda a: (len(a.priority_areas),),
     table=Table(
@@ -55,6 +63,7 @@ PRIORITY_AREAS = Field(
                 "string",
                 "Priority category id of the contract (null if the area has none).",
                 enum=PRIORITY_CATEGORIES,
+                vocabulary="priority_categories",
             ),
             *evidence_columns("priority area"),
         ),
@@ -64,9 +73,10 @@ PRIORITY_AREAS = Field(
     dimensions=(
         Dimension(
             "priority_areas",
-            Label("Prioriterade områden", "Priority areas"),
+            dimension_label("priority_areas"),
             lambda: PRIORITY_CATEGORIES,
             lambda a: {c for p in a.priority_areas for c in p.categories},
+            vocabulary="priority_categories",
         ),
     ),
     compare=lambda a, b: compare_groups(

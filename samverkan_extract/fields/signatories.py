@@ -12,18 +12,21 @@ from samverkan_extract.fields.base import (
     Counts,
     Dimension,
     Field,
-    Label,
     Table,
     compare_groups,
+    dimension_label,
     each,
     evidence_columns,
     evidence_values,
+    field_label,
     fold,
     ratio,
     score_sets,
     with_details,
 )
+from samverkan_extract.fields.meta import PRECISIONS, iso_precision
 from samverkan_extract.knowledge import knowledge
+from samverkan_extract.labels import ROLES
 from samverkan_extract.schema import Agreement, Signatory
 
 
@@ -35,7 +38,7 @@ def _role(s: Signatory) -> str:
     return knowledge().signatory_role(s.title)
 
 
-def _text(s: Signatory) -> str:
+def _text(s: Signatory, lang: str = "sv") -> str:
     return with_details(s.name, [s.title, s.organization, s.signed_place, s.signed_date])
 
 
@@ -48,6 +51,7 @@ def _rows(signatories: list[Signatory]) -> Iterable[tuple[Any, ...]]:
             _role(s),
             s.organization,
             s.signed_date,
+            iso_precision(s.signed_date),
             s.signed_place,
             *evidence_values(s.evidence),
         )
@@ -78,7 +82,10 @@ def _score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Counts]:
             titles.tp += 1
         else:
             titles.fn += 1
-            titles.fp += int(bool(p.get("title")))
+            titles.missed.append(f"{g['name']}: {g['title']}")
+            if p.get("title"):
+                titles.fp += 1
+                titles.extra.append(f"{p['name']}: {p['title']}")
     return {
         "signatories": score_sets((name(s) for s in gs), (name(s) for s in ps)),
         "signatory_titles": titles,
@@ -91,9 +98,9 @@ def _score(gold: dict[str, Any], pred: dict[str, Any]) -> dict[str, Counts]:
 
 SIGNATORIES = Field(
     name="signatories",
-    label=Label("Undertecknare", "Signatory"),
+    label=field_label("signatories"),
     extractor="signatories",
-    show=lambda items: each(items, _text),
+    show=lambda items, lang: each(items, _text, lang),
     summary=(Column("n_signatories", "integer", "Number of signatories.", True),),
     summarise=lambda a: (len(a.signatories),),
     table=Table(
@@ -108,10 +115,21 @@ SIGNATORIES = Field(
                 "The role normalised by data/signatory_roles.toml.",
                 True,
                 signatory_role_ids(),
+                vocabulary=ROLES,
             ),
             Column("organization", "string", "The party or body under the name."),
             Column(
-                "signed_date", "string", "Date of signing (ISO 8601, the precision the text gives)."
+                "signed_date",
+                "string",
+                "Date of signing (ISO 8601, the precision the text gives).",
+                iso_date=True,
+            ),
+            Column(
+                "signed_date_precision",
+                "string",
+                "Precision of signed_date: day, month or year.",
+                enum=PRECISIONS,
+                vocabulary="precisions",
             ),
             Column("signed_place", "string", "Place of signing."),
             *evidence_columns("signatory"),
@@ -121,9 +139,10 @@ SIGNATORIES = Field(
     dimensions=(
         Dimension(
             "signatory_roles",
-            Label("Undertecknares roller", "Signatory roles"),
+            dimension_label("signatory_roles"),
             signatory_role_ids,
             lambda a: {_role(s) for s in a.signatories},
+            vocabulary=ROLES,
         ),
     ),
     compare=lambda a, b: compare_groups(

@@ -5,8 +5,8 @@ suffixes it claims and a ``read(path, limits)`` that also owns the checks of wha
 really is (a PDF's end marker, an HTML page saved as text, a zip bomb in a .docx). This
 module picks the reader by suffix and applies what is the same for all: the file must be
 a readable regular file within the size limit, and its text within the character limit;
-a file name that is not UTF-8 is carried escaped (``readers.common.path_text``), and no
-control character reaches the record's text, whichever reader let it through.
+a file name that is not UTF-8 is carried with a warning (``output.name_warning``), and
+no control character reaches the record's text, whichever reader let it through.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import regex
 from samverkan_extract.document import Document
 from samverkan_extract.errors import InputError, UnsupportedFormatError
 from samverkan_extract.limits import DEFAULT_LIMITS, Limits
-from samverkan_extract.output import PATH_WARNING, path_text
+from samverkan_extract.output import name_warning
 from samverkan_extract.readers.common import Reader, controls_warning, file_kind, mb
 from samverkan_extract.readers.docx import DOCX_READER
 from samverkan_extract.readers.pdf import PDF_READER
@@ -107,10 +107,9 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
             f"text is {len(document.text):,} characters, over the limit of "
             f"{limits.max_chars:,} (an agreement is far shorter)",
         )
-    shown, escaped = path_text(path)
-    if escaped:
-        document.path = shown
-        document.warnings.append(PATH_WARNING)
+    warning = name_warning(path)
+    if warning:
+        document.warnings.append(warning)
     return _without_controls(document)
 
 

@@ -1,5 +1,6 @@
 """What every reader shares: the ``Reader`` entry each format declares, and the guesses
-all formats make the same way (page numbers, list markers)."""
+all formats make the same way (page numbers, list markers, columns set apart by tabs or
+runs of spaces)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import regex
 
 from samverkan_extract.document import Document
 from samverkan_extract.errors import InputError
+from samverkan_extract.knowledge import knowledge
 from samverkan_extract.limits import Limits
 
 
@@ -133,6 +135,91 @@ def drop_controls(text: str) -> tuple[str, int]:
 
 def controls_warning(count: int) -> str:
     return f"dropped {count} control character(s) that are not text (such as BEL or ESC)"
+
+
+# --- Columns set apart by tabs or runs of spaces -------------------------------------------
+
+# Columns laid out with tabs or runs of spaces (signature blocks side by side, a party
+# table in a text dump, lines typed in Word with tabs between): "Anna Berg<TAB>Per Holm".
+COLUMN_GAP = regex.compile(r"\t+|[ \u00a0]{3,}")
+COLUMN_CELL_MAX = 50
+
+
+def column_cells(line: str) -> list[tuple[int, str]] | None:
+    """A line's cells with their start positions, if it is laid out in columns."""
+    if not COLUMN_GAP.search(line.strip()):
+        return None
+    cells, pos = [], 0
+    for part in COLUMN_GAP.split(line):
+        if part.strip():
+            cells.append((line.index(part, pos) + len(part) - len(part.lstrip()), part.strip()))
+        pos = line.index(part, pos) + len(part)
+    if len(cells) < 2 or any(len(c) > COLUMN_CELL_MAX for _, c in cells):
+        return None
+    return cells
+
+
+def column_runs(lines: list[str]) -> dict[int, tuple[int, list[list[str]]]]:
+    """Runs of two or more column lines (blank lines between allowed), as tables keyed by
+    their first line: (index after the run, rows). Tab-separated cells are placed by
+    their order; space-aligned cells by their position under the widest line's cells."""
+    runs: dict[int, tuple[int, list[list[str]]]] = {}
+    i = 0
+    while i < len(lines):
+        if column_cells(lines[i]) is None:
+            i += 1
+            continue
+        j, members = i, []
+        more: dict[int, str] = {}  # words of a member's first cell on the lines after it
+        while j < len(lines) and (not lines[j].strip() or column_cells(lines[j]) is not None):
+            if lines[j].strip():
+                members.append(lines[j])
+            j += 1
+            # a first cell that cannot end where it does ("Polismyndigheten,
+            # lokalpolisområde") goes on alone on the next line ("Sandviken")
+            while j < len(lines) and members and _continues_first_cell(members[-1], lines[j]):
+                n = len(members) - 1
+                more[n] = f"{more.get(n, '')} {lines[j].strip()}".strip()
+                j += 1
+        while j > i and not lines[j - 1].strip():
+            j -= 1
+        if len(members) >= 2:
+            rows = column_rows(members)
+            for n, words in more.items():
+                rows[n][0] = f"{rows[n][0]} {words}".strip()
+            runs[i] = (j, rows)
+        i = max(j, i + 1)
+    return runs
+
+
+def _continues_first_cell(row: str, line: str) -> bool:
+    cells = column_cells(row)
+    if not cells or not line.strip() or column_cells(line) is not None:
+        return False
+    first = cells[0][1]
+    words = first.split()
+    open_end = first.endswith(",") or (
+        words[-1].casefold() in knowledge().vocabulary["layout"]["open_endings"]
+    )
+    indent = len(line) - len(line.lstrip())
+    return open_end and abs(indent - cells[0][0]) <= 2 and len(line.strip()) <= COLUMN_CELL_MAX
+
+
+def column_rows(members: list[str]) -> list[list[str]]:
+    """The rows of a run of column lines, each as many cells wide as the widest line."""
+    cells = [column_cells(m) or [] for m in members]
+    width = max(len(c) for c in cells)
+    if any("\t" in m for m in members):
+        return [[text for _, text in row] + [""] * (width - len(row)) for row in cells]
+    anchors = [start for start, _ in max(cells, key=len)]
+    rows = []
+    for row in cells:
+        out = [""] * width
+        for start, text in row:
+            col = max((k for k, a in enumerate(anchors) if a <= start + 2), default=0)
+            out[col] = f"{out[col]} {text}".strip()
+        rows.append(out)
+    return rows
 
 
 def mb(size_mb: float) -> str:

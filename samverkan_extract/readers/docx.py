@@ -22,7 +22,7 @@ import io
 import posixpath
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -36,6 +36,8 @@ from samverkan_extract.readers.common import (
     DASHES,
     Reader,
     check_zip_archive,
+    column_cells,
+    column_runs,
     controls_warning,
     drop_controls,
     file_sha256,
@@ -70,6 +72,11 @@ _LIST_STYLE = regex.compile(r"(?i)^(?:list|liststycke|punktlista|numrerad lista)
 _PAGE_FIELD = regex.compile(r"(?i)^\s*(?:PAGE|NUMPAGES|SECTIONPAGES)\b")
 _BULLET_TEXT = regex.compile(rf"^\s*[{DASHES}{BULLETS}*]\s+(\S.*)$")
 _PAGE_WORDS = regex.compile(r"(?i)^(?:sida|sidan|sid\.?|page|s\.)?\s*(?:av|of|/|\(\s*\))?\s*$")
+# A list marker or number typed before a tab ("1.<TAB>Bakgrund", "•<TAB>Narkotika"):
+# an item, not a row of columns.
+_MARKER_CELL = regex.compile(
+    rf"^\s*(?:\(?\d{{1,3}}(?:\.\d{{1,3}})*[.)]?|\(?\p{{L}}[.)]|[{DASHES}{BULLETS}*])(?:\t| {{3,}})"
+)
 
 
 @dataclass
@@ -91,6 +98,7 @@ class Pending:
     row: int | None = None
     col: int | None = None
     depth: int = 0
+    raw: list[str] = field(default_factory=list)  # a paragraph's lines, tabs and spaces kept
 
 
 # --- Opening --------------------------------------------------------------------------
@@ -336,7 +344,8 @@ def read_docx(path: Path, limits: Limits) -> Document:
     builder.warnings.extend(package.warnings)
     if reader.controls:
         builder.warnings.append(controls_warning(reader.controls))
-    for pending in headers + body + footers:
+    body, _ = columns_as_tables(body, reader.table_count)
+    for pending in headers + _renumber_tables(body) + footers:
         builder.add(
             pending.kind,
             pending.lines,
@@ -423,9 +432,14 @@ class DocxReader:
     def paragraph(self, p: Any) -> list[Pending]:
         para = self.read_paragraph(p)
         out: list[Pending] = []
-        lines = [ln for ln in (clean_line(x) for x in para.lines) if ln]
+        raw = [x for x in para.lines if clean_line(x)]
+        lines = [clean_line(x) for x in raw]
         if lines:
-            out.append(self.classify(p, lines, para.bold))
+            # bold names typed side by side are no heading
+            columns = any(column_cells(x) for x in raw)
+            pending = self.classify(p, lines, para.bold and not columns)
+            pending.raw = raw
+            out.append(pending)
         for box in para.textboxes:
             out += self.blocks(box)
         return out
@@ -522,32 +536,44 @@ class DocxReader:
         out = []
         for r, cells in enumerate(grid):
             for c, tc in cells:
-                lines = self.cell_lines(tc)
-                if lines:
-                    out.append(
-                        Pending("table_cell", lines, keep_breaks=True, table=number, row=r, col=c)
+                raw = self.cell_lines(tc, raw=True)
+                if raw:
+                    cell = Pending(
+                        "table_cell",
+                        [clean_line(x) for x in raw],
+                        keep_breaks=True,
+                        table=number,
+                        row=r,
+                        col=c,
+                        raw=raw,
                     )
+                    split, self.table_count = columns_as_tables([cell], self.table_count)
+                    for block in split:
+                        block.raw = []  # read: not part of a run of body paragraphs
+                    out += split
         return out
 
-    def cell_lines(self, container: Any) -> list[str]:
+    def cell_lines(self, container: Any, raw: bool = False) -> list[str]:
+        """The lines of a cell (or header, footer, text box), cleaned, or with ``raw`` as
+        written (tabs and runs of spaces kept)."""
         lines: list[str] = []
         for child in container:
             if child.tag == _P:
                 para = self.read_paragraph(child)
-                lines += [ln for ln in (clean_line(x) for x in para.lines) if ln]
+                lines += [x if raw else clean_line(x) for x in para.lines if clean_line(x)]
                 for box in para.textboxes:
-                    lines += self.cell_lines(box)
+                    lines += self.cell_lines(box, raw)
             elif child.tag == _TBL:
                 for tr in _children(child, _TR):
                     for tc in _row_cells(tr):
                         if not _is_merge_continuation(tc):
-                            lines += self.cell_lines(tc)
+                            lines += self.cell_lines(tc, raw)
             elif child.tag == _SDT and not _is_placeholder(child):
                 content = child.find(q("sdtContent"))
                 if content is not None:
-                    lines += self.cell_lines(content)
+                    lines += self.cell_lines(content, raw)
             elif child.tag in (q("customXml"), q("ins"), q("moveTo")):
-                lines += self.cell_lines(child)
+                lines += self.cell_lines(child, raw)
         return lines
 
     # -- runs -------------------------------------------------------------------------
@@ -678,6 +704,89 @@ class DocxReader:
         finally:
             self.in_header = False
         return headers, footers
+
+
+# --- Columns typed with tabs or spaces ------------------------------------------------
+
+
+def columns_as_tables(blocks: list[Pending], first_table: int) -> tuple[list[Pending], int]:
+    """Lines that hold columns set apart by tabs or runs of 3+ spaces, two or more in a
+    row (signature blocks typed side by side, "Maria Lundgren<TAB><TAB>Per-Erik Holm"
+    over their titles; parties beside their organisation numbers), in body paragraphs or
+    in a table cell: a table of their own numbered from ``first_table``, one cell per
+    column of each line, as the text reader reads such lines. The other lines stay in
+    their blocks. Returns the blocks and the next free table number."""
+    stream: list[str] = []  # every paragraph's lines, "" between paragraphs
+    where: list[tuple[int, int] | None] = []  # (block, line) of each stream line
+    for k, block in enumerate(blocks):
+        if block.kind in ("paragraph", "table_cell") and block.raw:
+            if stream:
+                stream.append("")
+                where.append(None)
+            for n, line in enumerate(block.raw):
+                stream.append(clean_line(line) if _MARKER_CELL.match(line) else line)
+                where.append((k, n))
+        else:  # a heading, a list item: no line of columns, and none across it
+            stream.append("\x00")
+            where.append((k, -1))
+    runs = column_runs(stream)
+    if not runs:
+        return blocks, first_table
+    table = first_table
+    out: list[Pending] = []
+    part: list[str] = []
+    part_of = -1
+
+    def flush() -> None:
+        nonlocal part
+        if part:
+            out.append(replace(blocks[part_of], lines=part, raw=[]))
+        part = []
+
+    i = 0
+    while i < len(stream):
+        if i in runs:
+            flush()
+            i, rows = runs[i]
+            for r, row in enumerate(rows):
+                for c, cell in enumerate(row):
+                    if clean_line(cell):
+                        out.append(
+                            Pending(
+                                "table_cell",
+                                [clean_line(cell)],
+                                keep_breaks=True,
+                                table=table,
+                                row=r,
+                                col=c,
+                            )
+                        )
+            table += 1
+            continue
+        at = where[i]
+        i += 1
+        if at is None:
+            continue
+        k, n = at
+        if n < 0:
+            flush()
+            out.append(blocks[k])
+            continue
+        if k != part_of:
+            flush()
+            part_of = k
+        part.append(clean_line(blocks[k].raw[n]))
+    flush()
+    return out, table
+
+
+def _renumber_tables(blocks: list[Pending]) -> list[Pending]:
+    """Tables numbered in reading order (a table read from typed columns came last)."""
+    numbers: dict[int, int] = {}
+    for b in blocks:
+        if b.table is not None:
+            b.table = numbers.setdefault(b.table, len(numbers))
+    return blocks
 
 
 @dataclass

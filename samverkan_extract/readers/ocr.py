@@ -1,9 +1,11 @@
 """OCR (Tesseract, Swedish model): the words of a page image, with their geometry.
 
 The caller renders the page (``readers/pdf/scan.py``: a PDF page without a usable text
-layer, at ``RESOLUTION`` dpi) and hands the image to ``read_image``, which runs
-Tesseract through ``pytesseract`` and reads its hOCR output: every word gets its box,
-its confidence and its line's baseline (slope and offset) and text height
+layer, at ``RESOLUTION`` dpi, or lower for a page that would take more than
+``MAX_PIXELS``, see ``ocr_scale``) and hands the image to ``read_image``, which runs
+Tesseract (the program ``pytesseract`` finds, as pytesseract runs it, but killed when
+the reading is stopped while it runs) and reads its hOCR output: every word gets its
+box, its confidence and its line's baseline (slope and offset) and text height
 (``x_size``). Then
 
 1. lines with no letter or digit (specks, rules) are dropped;
@@ -20,11 +22,15 @@ Deskewing beyond that is Tesseract's job.
 
 from __future__ import annotations
 
+import math
 import os
 import statistics
+import subprocess
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import regex
@@ -35,6 +41,10 @@ from samverkan_extract.readers.common import BULLETS
 RESOLUTION = 300
 LANGUAGE = "swe"
 SCALE = 72 / RESOLUTION  # pixels to PDF points
+# The most pixels a page is rendered with for OCR: A3 at 300 dpi is 17.4 million; a
+# larger page is rendered at a lower resolution (a 3 x A0 poster at 300 dpi would take
+# gigabytes).
+MAX_PIXELS = 25_000_000
 # Tesseract's confidence under which a word without letters or digits is a speckle.
 NOISE_CONF = 70
 # Tesseract's confidence under which a one-letter "word" is a speckle.
@@ -108,20 +118,56 @@ class OcrWord:
     first: bool = False  # the first word of its line
 
 
-def run_tesseract(image) -> bytes:  # type: ignore[no-untyped-def]
-    """hOCR of one page image. Tesseract runs single-threaded: on a small machine its
-    OpenMP threads fight each other and make it several times slower."""
+def run_tesseract(image: Any) -> bytes:
+    """hOCR of one page image, from Tesseract run as pytesseract runs it (the image as
+    PNG, ``-l swe -c tessedit_create_hocr=1 --psm 3 hocr``) but single-threaded (on a
+    small machine its OpenMP threads fight each other and make it several times slower),
+    and killed when anything stops the reading while it runs: the time limit, an
+    interrupt. No Tesseract outlives its page."""
     pytesseract = _check()
-    previous = os.environ.get("OMP_THREAD_LIMIT")
-    if previous is None:
-        os.environ["OMP_THREAD_LIMIT"] = "1"
+    with tempfile.TemporaryDirectory(prefix="samverkan-ocr-") as folder:
+        source, base = Path(folder) / "page.png", Path(folder) / "page"
+        image.save(source, format="PNG")
+        command = [
+            pytesseract.pytesseract.tesseract_cmd,  # type: ignore[attr-defined]
+            str(source),
+            str(base),
+            *("-l", LANGUAGE, "-c", "tessedit_create_hocr=1", "--psm", "3", "hocr"),
+        ]
+        status, errors = _run(command)
+        output = base.with_suffix(".hocr")
+        if status or not output.is_file():
+            raise pytesseract.TesseractError(  # type: ignore[attr-defined]
+                status, errors.decode("utf-8", "replace").strip()[:300]
+            )
+        return output.read_bytes()
+
+
+def _run(command: list[str]) -> tuple[int, bytes]:
+    """Run a command to its end, or kill it when the wait is broken off."""
+    environment = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=environment,
+    )
     try:
-        return pytesseract.image_to_pdf_or_hocr(  # type: ignore[attr-defined,no-any-return]
-            image, lang=LANGUAGE, extension="hocr", config="--psm 3"
-        )
-    finally:
-        if previous is None:
-            os.environ.pop("OMP_THREAD_LIMIT", None)
+        _, errors = process.communicate()
+    except BaseException:  # the time limit or an interrupt: kill, then let it go on
+        process.kill()
+        process.wait()
+        raise
+    return process.returncode, errors
+
+
+def ocr_scale(width: float, height: float) -> float:
+    """How much a page of ``width`` x ``height`` points is scaled down from
+    ``RESOLUTION`` dpi so that its image keeps within ``MAX_PIXELS`` (1 for any page up
+    to about A3)."""
+    pixels = (width * RESOLUTION / 72) * (height * RESOLUTION / 72)
+    return 1.0 if pixels <= MAX_PIXELS else math.sqrt(MAX_PIXELS / pixels)
 
 
 _LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat")

@@ -21,11 +21,13 @@ from samverkan_extract.document import (
     numbering_kind,
 )
 from samverkan_extract.errors import InputError
+from samverkan_extract.knowledge import knowledge
 from samverkan_extract.limits import Limits
 from samverkan_extract.readers.common import (
     BULLETS,
     DASHES,
     Reader,
+    column_runs,
     controls_warning,
     drop_controls,
     file_sha256,
@@ -160,15 +162,13 @@ _NUMBERED = regex.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[A-Z]\))\s+(.*)$")
 # "2.1 Giltighetstid", "IV. PRIORITERADE OMRÅDEN", "§ 4 Fokusområden"
 _NUMBERED_HEADING = regex.compile(rf"^\s*(?P<number>{NUMBERING.pattern})\s+(?P<title>\p{{Lu}}.*)$")
 _TABLE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
-# Columns laid out with tabs or runs of spaces (signature blocks side by side, a party
-# table in a text dump): "Anna Berg<TAB>Per Holm".
-_COLUMN_GAP = regex.compile(r"\t+|[ \u00a0]{3,}")
-COLUMN_CELL_MAX = 50
 _TABLE_RULE = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _QUOTE = regex.compile(r"^\s*>\s?")
 _DATE_LIKE = regex.compile(r"\d{4}-\d{2}|\d{1,2}\s+\p{Ll}+\s+\d{4}")
 
 
+# A line this long was not hard-wrapped by anyone (wrapped text keeps to 60-100).
+UNWRAPPED_LINE = 160
 # What a paragraph becomes in the Document; the rest are paragraphs.
 _BLOCK_KINDS: dict[str, BlockKind] = {
     "heading": "heading",
@@ -364,7 +364,9 @@ def wrap_width(lines: list[str]) -> int | None:
     with a paragraph on each line gives a width no short line comes near."""
     lengths = sorted(len(x.strip()) for x in lines if x.strip())
     if len(lengths) < 10:
-        return None
+        # Too few lines to tell a width, unless one is longer than any wrapped text's:
+        # then nothing was wrapped, and every break is meant.
+        return lengths[-1] if lengths and lengths[-1] >= UNWRAPPED_LINE else None
     return lengths[int(0.95 * (len(lengths) - 1))]
 
 
@@ -403,66 +405,13 @@ def _drop_running_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def _column_cells(line: str) -> list[tuple[int, str]] | None:
-    """A line's cells with their start positions, if it is laid out in columns."""
-    if not _COLUMN_GAP.search(line.strip()):
-        return None
-    cells, pos = [], 0
-    for part in _COLUMN_GAP.split(line):
-        if part.strip():
-            cells.append((line.index(part, pos) + len(part) - len(part.lstrip()), part.strip()))
-        pos = line.index(part, pos) + len(part)
-    if len(cells) < 2 or any(len(c) > COLUMN_CELL_MAX for _, c in cells):
-        return None
-    return cells
-
-
-def _column_runs(lines: list[str]) -> dict[int, tuple[int, list[list[str]]]]:
-    """Runs of two or more column lines (blank lines between allowed), as tables keyed by
-    their first line: (index after the run, rows). Tab-separated cells are placed by
-    their order; space-aligned cells by their position under the widest line's cells."""
-    runs: dict[int, tuple[int, list[list[str]]]] = {}
-    i = 0
-    while i < len(lines):
-        if _column_cells(lines[i]) is None:
-            i += 1
-            continue
-        j, members = i, []
-        while j < len(lines) and (not lines[j].strip() or _column_cells(lines[j]) is not None):
-            if lines[j].strip():
-                members.append(lines[j])
-            j += 1
-        while j > i and not lines[j - 1].strip():
-            j -= 1
-        if len(members) >= 2:
-            runs[i] = (j, _column_rows(members))
-        i = max(j, i + 1)
-    return runs
-
-
-def _column_rows(members: list[str]) -> list[list[str]]:
-    cells = [_column_cells(m) or [] for m in members]
-    width = max(len(c) for c in cells)
-    if any("\t" in m for m in members):
-        return [[text for _, text in row] + [""] * (width - len(row)) for row in cells]
-    anchors = [start for start, _ in max(cells, key=len)]
-    rows = []
-    for row in cells:
-        out = [""] * width
-        for start, text in row:
-            col = max((k for k, a in enumerate(anchors) if a <= start + 2), default=0)
-            out[col] = f"{out[col]} {text}".strip()
-        rows.append(out)
-    return rows
-
-
 def _paragraphs(lines: list[str]) -> list[_Para]:
     """Group lines into paragraphs, headings, list items and tables, markup stripped."""
     paras: list[_Para] = []
     list_indents: list[int] = [0]  # indents of the open list levels
     current: _Para | None = None
     table: list[list[str]] = []
-    column_runs = _column_runs(lines)
+    runs = column_runs(lines)
     skip_to = 0
 
     def close() -> None:
@@ -479,10 +428,10 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
     for i, raw in enumerate(lines):
         if i < skip_to:
             continue
-        if i in column_runs:
+        if i in runs:
             close()
             close_table()
-            skip_to, rows = column_runs[i]
+            skip_to, rows = runs[i]
             paras.append(
                 _Para("table", [], rows=[[strip_inline_markup(c) for c in r] for r in rows])
             )
@@ -496,8 +445,10 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
         if _TABLE_ROW.match(line):
             close()
             if not _TABLE_RULE.match(line):
-                cells = [strip_inline_markup(c) for c in line.strip().strip("|").split("|")]
-                table.append([_HTML_BREAK.sub("\n", c).strip() for c in cells])
+                cells = [_HTML_BREAK.sub("\n", c) for c in line.strip().strip("|").split("|")]
+                table.append(
+                    ["\n".join(map(strip_inline_markup, c.split("\n"))).strip() for c in cells]
+                )
             continue
         close_table()
         if not line.strip():
@@ -563,7 +514,14 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
         if para.kind == "list_item" and para.level == 1 and para.rows:
             raw = para.rows[0][0]
             m = _NUMBERED_HEADING.match(raw)
-            after_item = prev is not None and prev.kind == "list_item" and prev.level == 1
+            # an item of the same list before it; a list under it is deeper ("4. Prioriterade
+            # områden" over indented "1. Narkotika", "2. ...")
+            after_item = (
+                prev is not None
+                and prev.kind == "list_item"
+                and prev.level == 1
+                and prev.depth == para.depth
+            )
             if (
                 m
                 and _is_heading_line(m.group("title"))
@@ -571,7 +529,10 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
                 and not after_item
                 and _is_body(nxt)
                 and nxt is not None
-                and nxt.kind != "list_item"
+                and (
+                    nxt.kind != "list_item"
+                    or (nxt.depth > para.depth and _names_section(m.group("title")))
+                )
             ):
                 para.kind, para.lines = "heading", [raw.strip()]
                 para.level = _numbered_level(m.group("number"))
@@ -630,6 +591,11 @@ def _run_in_headings(paras: list[_Para]) -> list[_Para]:
     return out
 
 
+def _names_section(title: str) -> bool:
+    """A title that names a section agreements have ("Prioriterade områden", "Parter")."""
+    return any(t.pattern.search(title) for t in knowledge().topics if t.id != "other")
+
+
 def _numbered_level(number: str) -> int:
     """ "2" is a chapter, "2.1" a section under it; roman numerals, letters and § are
     chapters."""
@@ -649,6 +615,8 @@ def _is_heading_line(line: str) -> bool:
         return False
     if line.endswith((",", ";")):
         return False
+    if len(words) > 1 and words[-1].casefold() in knowledge().vocabulary["layout"]["open_endings"]:
+        return False  # "... mellan Exby kommun och": the sentence goes on below
     return not (line.endswith(".") and len(words) > 8)
 
 

@@ -3,13 +3,21 @@
 The reader is a pipeline, one module a stage:
 
 ``reading``
-    the entry: ``read_pdf`` checks the bytes, opens the PDF once, reads each page (a
+    the entry: ``read_pdf`` checks the bytes, parses them once, reads each page (a
     page limit, a warning for a page that fails) and lays the pages out; the PDF
     libraries' errors become one clear ``InputError``.
-``chars``
-    the character source: a page's characters into words (size, font, fake bold
-    removed), ruled tables where a page has vertical rules, and whether the page
-    needs OCR (no text but an image over it, or unmapped glyphs).
+``pdfium``, ``objects``
+    the character source: a page's characters through pypdfium2, measured as pdfminer
+    measures them, and the page's objects (images, text objects, paths).
+``plumber``
+    pdfplumber for what pypdfium2 cannot serve: damaged or truncated files, rotated
+    pages.
+``chars``, ``words``
+    characters into words (fake bold removed, pdfplumber's word rules), and whether a
+    page needs OCR (no text but an image over it, or unmapped glyphs).
+``rules``
+    ruled tables: the page's paths as pdfminer's lines and boxes, pdfplumber's table
+    finder on them.
 ``scan``
     a page without a usable text layer read by OCR (``readers/ocr.py``) into words.
 ``model``, ``lines``

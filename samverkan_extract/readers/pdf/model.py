@@ -1,7 +1,9 @@
 """The page model: what the layout knows of a page.
 
-A character source (``chars.py`` for a text layer, ``scan.py`` for OCR) turns a page
-into *words*: text with a box in PDF points (top-down), a font size and a weight. The
+A character source (``pdfium.py``, or ``plumber.py`` where pdfplumber is the better
+tool) gives a page's *characters* (``Char``: text, box in PDF points measured from the
+top, font size, font name, upright or not); ``chars.py`` turns them into *words*: text
+with a box, a font size and a weight (``scan.py`` makes words by OCR instead). The
 layout then sees them as
 
 * *lines* (``lines.group_lines``): words whose centres lie at the same height;
@@ -25,6 +27,22 @@ from samverkan_extract.document import BBox
 # Glyphs closer than this share of the font size belong to one word (a word split only
 # because its font changed).
 TOUCHING = 0.12
+
+
+@dataclass(slots=True)
+class Char:
+    """One character of a text layer, measured as pdfminer measures it: the box runs
+    from the font's descent below the baseline up by the font size (times the text
+    matrix), across the glyph's advance."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str
+    upright: bool = True
 
 
 @dataclass(slots=True)

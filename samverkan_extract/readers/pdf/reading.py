@@ -1,14 +1,18 @@
-"""Reading a PDF: the file checked, opened once, its pages read, the layout run.
+"""Reading a PDF: the file checked, its bytes parsed, its pages read, the layout run.
 
 1. The bytes are read once and checked: an empty file, a ZIP, an old Office file or an
    HTML page named .pdf each gets its own message; a file without its ``%%EOF`` end
    marker is read with a warning (or named as truncated when it cannot be read).
-2. The one buffer is parsed (pdfplumber); an encrypted file needs a password, a file
-   without pages is no document.
-3. Pages are read up to ``Limits.max_pages`` (a warning says when more were left): each
-   page's words from its text layer (``chars.py``), or by OCR when it has none
+2. The one buffer is parsed by pypdfium2 (``pdfium.py``), and by pdfplumber only where
+   pypdfium2 cannot serve (``plumber.py``): for a rotated page, and for the whole file
+   when pypdfium2 cannot open it or finds no page in it, or when the file is cut off
+   before its end marker (the reading, and the messages about a damaged file, are then
+   pdfminer's, as they were). Ruled tables come from pdfplumber's table finder on the
+   page's rules either way (``rules.py``).
+3. Pages are read up to ``Limits.max_pages`` (a warning says when more were left):
+   each page's words from its text layer (``chars.py``), or by OCR when it has none
    (``scan.py``). A page after the first that cannot be read costs a warning, not the
-   document; each page is closed once read (pdfplumber keeps them otherwise).
+   document; each page is closed once read.
 4. The pages are laid out into blocks (``layout.py``).
 
 Every failure of the PDF libraries (pdfminer raises many types, newer pdfplumber wraps
@@ -17,7 +21,6 @@ them in ``PdfminerException``) becomes one ``InputError`` naming the problem.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +28,18 @@ from samverkan_extract.document import Document, DocumentBuilder
 from samverkan_extract.errors import InputError
 from samverkan_extract.limits import Limits
 from samverkan_extract.readers.common import file_sha256
-from samverkan_extract.readers.pdf.chars import read_page
+from samverkan_extract.readers.ocr import MAX_PIXELS, RESOLUTION, check_ocr_available, ocr_scale
+from samverkan_extract.readers.pdf.chars import needs_ocr, page_words
 from samverkan_extract.readers.pdf.layout import layout_document
-from samverkan_extract.readers.pdf.model import PageContent
-from samverkan_extract.readers.pdf.scan import ocr_words
+from samverkan_extract.readers.pdf.model import PageContent, Word
+from samverkan_extract.readers.pdf.pdfium import PdfiumPage
+from samverkan_extract.readers.pdf.plumber import (
+    open_plumber,
+    plumber_chars,
+    plumber_images,
+    ruled_tables,
+)
+from samverkan_extract.readers.pdf.scan import scanned_words
 
 # Where the end marker must stand (bytes from the end).
 EOF_WINDOW = 2048
@@ -42,7 +53,7 @@ def read_pdf(path: Path, limits: Limits) -> Document:
     check_pdf_bytes(path, data)
     truncated = b"%%EOF" not in data[-EOF_WINDOW:]
     try:
-        document = _read(path, data, limits)
+        document = _read(path, data, limits, truncated=truncated)
     except InputError as exc:
         if truncated and exc.problem.startswith(_NOT_READABLE):
             detail = exc.problem.removeprefix(_NOT_READABLE).strip()
@@ -70,11 +81,11 @@ def check_pdf_bytes(path: Path, data: bytes) -> None:
     raise InputError(path, "not a PDF file (no %PDF header)")
 
 
-def _read(path: Path, data: bytes, limits: Limits) -> Document:
+def _read(path: Path, data: bytes, limits: Limits, *, truncated: bool) -> Document:
     builder = DocumentBuilder(str(path), "pdf", file_sha256(data))
-    pdf = open_pdf(path, data)
+    pdf = _Pdf(path, data, builder.warnings, pdfium=not truncated)
     try:
-        total = _page_count(path, pdf)
+        total = pdf.page_count()
         if total > limits.max_pages:
             builder.warnings.append(
                 f"read the first {limits.max_pages} of {total} pages "
@@ -82,62 +93,159 @@ def _read(path: Path, data: bytes, limits: Limits) -> Document:
             )
         contents = _read_pages(path, pdf, min(total, limits.max_pages), builder.warnings)
     finally:
-        _close(pdf)
+        pdf.close()
     layout_document(contents, builder)
     if not builder.blocks:
         raise InputError(path, "no text in PDF (no text layer and nothing recognised)")
     return builder.build(pages=total, ocr=any(c.ocr for c in contents))
 
 
-def open_pdf(path: Path, data: bytes) -> Any:
-    """The PDF parsed from its bytes (pdfplumber)."""
-    import pdfplumber
-
-    try:
-        return pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types
-        raise pdf_error(path, exc) from None
-
-
-def _page_count(path: Path, pdf: Any) -> int:
-    try:
-        total = len(pdf.pages)
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types
-        raise pdf_error(path, exc) from None
-    if total == 0:
-        raise InputError(path, "PDF has no pages")
-    return total
-
-
-def _read_pages(path: Path, pdf: Any, count: int, warnings: list[str]) -> list[PageContent]:
+def _read_pages(path: Path, pdf: _Pdf, count: int, warnings: list[str]) -> list[PageContent]:
     """The first ``count`` pages; a page after the first that fails costs a warning."""
     contents = []
     for number in range(1, count + 1):
-        page = pdf.pages[number - 1]
         try:
-            contents.append(_read_page(page, number))
+            contents.append(pdf.read_page(number))
         except InputError:
             raise
-        except Exception as exc:  # noqa: BLE001 - pdfminer raises many types
+        except Exception as exc:  # noqa: BLE001 - the PDF libraries raise many types
             if number == 1 or is_password_error(exc):
                 raise pdf_error(path, exc) from None
             warnings.append(f"page {number} could not be read ({describe(exc)})")
-        finally:
-            page.close()
     return contents
 
 
-def _read_page(page: Any, number: int) -> PageContent:
-    content, scanned = read_page(page, number)
-    if scanned:
-        content.words = ocr_words(page)
-        content.ocr = True
-    return content
+class _Pdf:
+    """One PDF's bytes, parsed by pypdfium2 and, where needed, by pdfplumber."""
+
+    def __init__(self, path: Path, data: bytes, warnings: list[str], *, pdfium: bool) -> None:
+        self.path = path
+        self.data = data
+        self.warnings = warnings
+        self.document = open_pdfium(data) if pdfium else None
+        self._plumber: Any = None
+
+    def plumber(self) -> Any:
+        """The bytes parsed by pdfplumber, on first use."""
+        if self._plumber is None:
+            try:
+                self._plumber = open_plumber(self.data)
+            except Exception as exc:  # noqa: BLE001 - pdfminer raises many types
+                raise pdf_error(self.path, exc) from None
+        return self._plumber
+
+    def page_count(self) -> int:
+        if self.document is not None:
+            return len(self.document)
+        try:
+            total = len(self.plumber().pages)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - pdfminer raises many types
+            raise pdf_error(self.path, exc) from None
+        if total == 0:
+            raise InputError(self.path, "PDF has no pages")
+        return total
+
+    def read_page(self, number: int) -> PageContent:
+        if self.document is None:
+            return self._plumber_page(number)
+        page = self.document[number - 1]
+        try:
+            source = PdfiumPage(page)
+            if source.rotation:  # pdfminer turns the page; its measures are kept
+                return self._plumber_page(number)
+            return self._pdfium_page(number, source)
+        finally:
+            page.close()
+
+    def _pdfium_page(self, number: int, source: PdfiumPage) -> PageContent:
+        content = PageContent(number, source.width, source.height)
+        text = source.text()
+        if needs_ocr(text.visible, text.bad, source.width, source.height, source.images()):
+            self._unmapped(number, text.visible, text.bad)
+            content.words, content.ocr = self._ocr(number, source, source.width, source.height)
+        elif text.chars:
+            content.words = page_words(text.chars, text.doubled)
+            content.tables = source.ruled_tables()
+        return content
+
+    def _plumber_page(self, number: int) -> PageContent:
+        page = self.plumber().pages[number - 1]
+        try:
+            content = PageContent(number, float(page.width), float(page.height))
+            chars, visible, bad = plumber_chars(page)
+            images = plumber_images(page) if not visible else []
+            if needs_ocr(visible, bad, content.width, content.height, images):
+                self._unmapped(number, visible, bad)
+                content.words, content.ocr = self._ocr(number, page, content.width, content.height)
+            elif chars:
+                content.words = page_words(chars)
+                content.tables = ruled_tables(page)
+            return content
+        finally:
+            page.close()
+
+    def _ocr(self, number: int, page: Any, width: float, height: float) -> tuple[list[Word], bool]:
+        """A page's words by OCR, rendered from the document already open (pypdfium2's
+        when there is one) within ``MAX_PIXELS``."""
+        check_ocr_available()
+        scale = ocr_scale(width, height)
+        if scale < 1:
+            self.warnings.append(
+                f"page {number} is {width / 72:.0f} x {height / 72:.0f} inches: rendered for "
+                f"OCR at {RESOLUTION * scale:.0f} dpi (scale {scale:.2f}), not {RESOLUTION}, "
+                f"to keep within {MAX_PIXELS / 1e6:.0f} million pixels"
+            )
+        if isinstance(page, PdfiumPage):
+            image = page.render(RESOLUTION, scale)
+        elif self.document is not None:  # a rotated page, drawn as pdfplumber draws it
+            image = _render(self.document, number, scale)
+        else:
+            image = page.to_image(resolution=RESOLUTION * scale).original.convert("L")
+        return scanned_words(image, scale), True
+
+    def _unmapped(self, number: int, visible: int, bad: int) -> None:
+        """Say so when a page's text layer is there but cannot be read."""
+        if visible:
+            self.warnings.append(
+                f"page {number}: its text layer is unmapped glyphs ((cid:NN) or U+FFFD, "
+                f"{bad} of {visible} characters): read by OCR instead"
+            )
+
+    def close(self) -> None:
+        for document in (self.document, self._plumber):
+            if document is not None:
+                _close(document)
 
 
-def _close(pdf: Any) -> None:
+def _render(document: Any, number: int, scale: float) -> Any:
+    """Page ``number`` of a pypdfium2 document as an image for OCR."""
+    page = document[number - 1]
     try:
-        pdf.close()
+        return PdfiumPage(page).render(RESOLUTION, scale)
+    finally:
+        page.close()
+
+
+def open_pdfium(data: bytes) -> Any:
+    """The bytes parsed by pypdfium2, or None when it cannot read them or finds no
+    page (pdfplumber then reads the file, and names what is wrong with it)."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return None
+    if len(document) == 0:
+        _close(document)
+        return None
+    return document
+
+
+def _close(document: Any) -> None:
+    try:
+        document.close()
     except Exception:  # noqa: BLE001, S110 - closing a broken file
         pass
 
@@ -169,8 +277,12 @@ def is_password_error(exc: BaseException) -> bool:
 
 
 def describe(exc: BaseException) -> str:
-    """The innermost meaningful exception as "Type: first line" (200 characters)."""
+    """The innermost meaningful exception as "Type: first line" (200 characters); a
+    structure too deep for pdfminer's recursion (an xref chain in a loop, a page tree
+    thousands of levels deep) as what it is."""
     inner = [e for e in _chain(exc) if type(e).__name__ != "PdfminerException"]
+    if any(isinstance(e, RecursionError) for e in inner):
+        return "objects nested too deeply, or in a loop"
     e = inner[0] if inner else exc
     message = str(e).splitlines()[0].strip() if str(e).strip() else ""
     text = f"{type(e).__name__}: {message}" if message else type(e).__name__

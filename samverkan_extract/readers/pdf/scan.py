@@ -1,6 +1,7 @@
 """Scanned pages: a page without a usable text layer read by OCR into the page model.
 
-The page is rendered at ``ocr.RESOLUTION`` dpi in grey and read by Tesseract
+The caller renders the page at ``ocr.RESOLUTION`` dpi in grey (scaled down for a page
+that would exceed ``ocr.MAX_PIXELS``, with a warning); Tesseract reads it
 (``readers/ocr.py``: words with their line's baseline slope and text height, specks
 and mark-only lines dropped, bullets as Tesseract misreads them recognised). The words
 are turned straight by the page's median baseline slope and measured in PDF points; a
@@ -16,18 +17,17 @@ from samverkan_extract.readers import ocr
 from samverkan_extract.readers.pdf.model import Word
 
 
-def ocr_words(page: Any) -> list[Word]:
-    """The words of a page without a text layer, in points."""
-    ocr.check_ocr_available()
-    image = page.to_image(resolution=ocr.RESOLUTION).original.convert("L")
-    return words_in_points(ocr.read_image(image))
+def scanned_words(image: Any, scale: float = 1.0) -> list[Word]:
+    """The words Tesseract reads on a page image rendered at ``ocr.RESOLUTION`` dpi
+    times ``scale``, in points."""
+    return words_in_points(ocr.read_image(image), scale)
 
 
-def words_in_points(words: list[ocr.OcrWord]) -> list[Word]:
+def words_in_points(words: list[ocr.OcrWord], scale: float = 1.0) -> list[Word]:
     """Tesseract's words (pixels) as the page model's, straightened, in points."""
     out = []
+    s = ocr.SCALE / scale
     for w, x0, top, x1, bottom in ocr.straighten(words):
-        size = (w.size or (w.bottom - w.top)) * ocr.SCALE
-        s = ocr.SCALE
+        size = (w.size or (w.bottom - w.top)) * s
         out.append(Word(w.text, x0 * s, x1 * s, top * s, bottom * s, round(size * 2) / 2, False))
     return out

@@ -1,0 +1,157 @@
+"""Phrasings the fourth unseen set showed (issue 15), each written here with invented
+wording: the rules they exercise are general, not tied to that set's documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from samverkan_extract import extract
+from tests.fixtures.snippets import agreement
+
+
+def test_the_period_of_an_earlier_agreement_does_not_win(tmp_path: Path) -> None:
+    body = (
+        "Bakgrund\n\nDenna överenskommelse ersätter överenskommelsen för perioden 2015–2018, "
+        "som parterna utvärderade under hösten.\n\n"
+        "Giltighetstid\n\nÖverenskommelsen gäller 2019--2022.\n"
+    )
+    record = agreement(tmp_path, body)
+    assert record.period is not None
+    assert (record.period.start, record.period.end) == ("2019-01-01", "2022-12-31")
+
+
+def test_a_period_only_in_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "Samverkansöverenskommelse för Ydre 2022–2025\n\n1 INLEDNING\n\nYdre kommun och "
+        "Polismyndigheten, lokalpolisområde Östergötland, samverkar mot brott och för ökad "
+        "trygghet i hela kommunen.\n",
+        encoding="utf-8",
+    )
+    record = extract(path)
+    assert record.period is not None
+    assert (record.period.start, record.period.end, record.period.precision) == (
+        "2022-01-01",
+        "2025-12-31",
+        "year",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "categories"),
+    [
+        (
+            "Parterna prioriterar öppen narkotikahandel, otrygghet i och kring "
+            "pendeltågsstationerna och ungdomar som rekryteras till kriminella nätverk.",
+            {"drugs", "public_space_safety", "youth_crime", "organised_crime"},
+        ),
+        (
+            "Våld i nära relationer, narkotika bland unga och inbrott i fritidshus är de "
+            "problem som lägesbilden lyfter tydligast. Dessa tre ska parterna prioritera.",
+            {"domestic_violence", "drugs", "youth_crime", "volume_crime"},
+        ),
+    ],
+)
+def test_priority_areas_named_in_prose(tmp_path: Path, sentence: str, categories: set[str]) -> None:
+    record = agreement(tmp_path, f"Prioriteringar\n\n{sentence}\n")
+    assert {c for a in record.priority_areas for c in a.categories} == categories
+
+
+def test_a_section_topic_over_an_indented_numbered_list_is_a_heading(tmp_path: Path) -> None:
+    body = (
+        "4. Prioriterade områden\n\n   1. Narkotika bland unga\n   2. Stölder från företag\n\n"
+        "5. Samverkansforum\n\nStyrgruppen träffas två gånger per år och leder arbetet.\n"
+    )
+    record = agreement(tmp_path, body)
+    assert [a.text for a in record.priority_areas] == [
+        "Narkotika bland unga",
+        "Stölder från företag",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "frequency"),
+    [
+        ("Överenskommelsen följs upp vartannat år i styrgruppen.", "biennial"),
+        ("Styrgruppen följer upp överenskommelsen en gång per år.", "annual"),
+        ("Överenskommelsen följs upp varje kvartal i rådet.", "quarterly"),
+        ("Trygghetssamordnaren och kommunpolisen följer upp arbetet varje tertial.", "other"),
+        ("Överenskommelsen följs upp halvårsvis i styrgruppen.", "other"),
+        ("Överenskommelsen följs upp efter halva avtalsperioden och inför en ny.", "other"),
+    ],
+)
+def test_follow_up_frequencies(tmp_path: Path, sentence: str, frequency: str) -> None:
+    record = agreement(tmp_path, f"Uppföljning\n\n{sentence}\n")
+    assert record.follow_up is not None and record.follow_up.frequency == frequency
+
+
+def test_a_forum_meeting_frequency_is_not_the_follow_up(tmp_path: Path) -> None:
+    body = (
+        "Samverkansforum\n\nYdre brottsförebyggande råd sammanträder fyra gånger per år och "
+        "är det forum där överenskommelsen följs upp. Rådet gör en uppföljning av "
+        "överenskommelsen en gång per år.\n"
+    )
+    record = agreement(tmp_path, body)
+    assert record.follow_up is not None and record.follow_up.frequency == "annual"
+
+
+def test_frequencies_in_a_forum_table_belong_to_their_rows(tmp_path: Path) -> None:
+    body = (
+        "Samverkansforum\n\n| Forum | Deltagare | Möten |\n|---|---|---|\n"
+        "| Styrgrupp för trygghet | Kommundirektören | två gånger per år |\n"
+        "| Föreningsforum för trygghet | Föreningar och polisen | varje tertial |\n"
+        "| SSPF | Socialtjänsten | löpande |\n"
+    )
+    path = tmp_path / "f.md"
+    from tests.fixtures.snippets import HEAD
+
+    path.write_text(HEAD + "\n" + body, encoding="utf-8")
+    record = extract(path)
+    got = {(f.type, f.meetings_per_year) for f in record.forums}
+    assert got == {("steering_group", 2), ("other", 3), ("sspf", None)}
+
+
+def test_a_grid_of_signatures_with_place_and_date_cells(tmp_path: Path) -> None:
+    body = (
+        "Underskrifter\n\n| | |\n|---|---|\n"
+        "| Ort och datum: Ydre 2015-08-24 | Ort och datum: Kinda 2015-08-25 |\n"
+        "| Anna Berg<br>Kommunstyrelsens ordförande<br>Ydre kommun | Per Lund<br>"
+        "Kommunstyrelsens ordförande<br>Kinda kommun |\n"
+    )
+    path = tmp_path / "g.md"
+    from tests.fixtures.snippets import HEAD
+
+    path.write_text(HEAD + "\n" + body, encoding="utf-8")
+    record = extract(path)
+    assert [(s.name, s.signed_date, s.signed_place) for s in record.signatories] == [
+        ("Anna Berg", "2015-08-24", "Ydre"),
+        ("Per Lund", "2015-08-25", "Kinda"),
+    ]
+
+
+def test_two_name_and_title_entries_on_one_line(tmp_path: Path) -> None:
+    body = (
+        "Uppföljning\n\nAvtalet följs upp årligen i rådet och kan revideras om parterna är "
+        "överens om det.\n\nYdre 2010-03-22\n\n"
+        "Anna Berg, kommunstyrelsens ordförande Per-Olof Lund, polisområdeschef\n"
+    )
+    record = agreement(tmp_path, body)
+    assert [(s.name, s.title) for s in record.signatories] == [
+        ("Anna Berg", "kommunstyrelsens ordförande"),
+        ("Per-Olof Lund", "polisområdeschef"),
+    ]
+
+
+def test_a_registry_stamp_dates_the_document(tmp_path: Path) -> None:
+    path = tmp_path / "s.txt"
+    path.write_text(
+        "Kommunstyrelsen 2013-02-11                              Dnr KS 2013/87\n\n"
+        "Samverkansöverenskommelse\n\nParter\n\nYdre kommun och Polismyndigheten i "
+        "Östergötlands län samverkar för ett tryggare Ydre.\n",
+        encoding="utf-8",
+    )
+    record = extract(path)
+    assert record.document_date is not None and record.document_date.value == "2013-02-11"
+    assert [r.value for r in record.reference_numbers] == ["KS 2013/87"]
