@@ -301,9 +301,18 @@ def _in_process(paths: list[Path], limits: Limits) -> Iterator[Result]:
     _warm_up()
     for path in paths:
         start = _reset_peak()
-        with memory_limit(limits.max_memory_mb):
-            result = extract_one(path, limits)
+        hook, sys.unraisablehook = sys.unraisablehook, _ignore
+        try:
+            with memory_limit(limits.max_memory_mb):
+                result = extract_one(path, limits)
+        finally:
+            sys.unraisablehook = hook
         yield _blame_memory(result, path, limits, start + limits.max_memory_mb * 2**20)
+
+
+def _ignore(unraisable: Any) -> None:
+    """An error in a finaliser while a file is read (a parser closed after running out of
+    memory): the file's own record says what went wrong; no traceback on the terminal."""
 
 
 def _reset_peak() -> int:
@@ -641,7 +650,7 @@ def _silence() -> None:
         os.close(devnull)
     except OSError:
         pass
-    sys.unraisablehook = lambda unraisable: None
+    sys.unraisablehook = _ignore
 
 
 def _warm_up() -> None:
