@@ -334,26 +334,95 @@ def signature_cells(tmp_path: Path) -> list[str]:
     return [document.block_text(b) for b in document.blocks if b.kind == "table_cell"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PDF reader: a line in lower case under a name in a signature cell is joined "
-    "to it as if wrapped, though the name line is far shorter than the cell",
-)
 def test_signature_cell_keeps_a_lower_case_title_on_its_own_line(tmp_path: Path) -> None:
+    """The name line is far shorter than its cell: the title under it, though in lower
+    case, would have fitted after it, so it was typed on a line of its own."""
     assert "Sven-Åke Lindberg (S)\nkommunstyrelsens ordförande\nExby kommun" in (
         signature_cells(tmp_path)
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PDF reader: a line that wraps inside a narrow signature cell keeps the break, "
-    "so 'lokalpolisområde' / 'Falkenberg/Hylte' reads as two lines",
-)
 def test_a_line_wrapped_inside_a_signature_cell_is_one_line(tmp_path: Path) -> None:
     assert "Lena Ohlsson\nLokalpolisområdeschef, lokalpolisområde Falkenberg/Hylte" in (
         signature_cells(tmp_path)
     )
+
+
+# Invented cells whose second line fills the cell (the next column starts right after
+# it, or the ruled cell's box ends there): (second line, third line, the cell's text).
+FULL_LINES = {
+    "lower_case": (
+        "Regionstyrelsens vice",
+        "ordförande",
+        "Ylva Exberg\nRegionstyrelsens vice ordförande",
+    ),
+    "open_ending": (
+        "Lokalpolisområdeschef, lokalpolisområde",
+        "Exby/Ydala",
+        "Ylva Exberg\nLokalpolisområdeschef, lokalpolisområde Exby/Ydala",
+    ),
+    "last_word": (
+        "Ordförande i Hälso- och sjukvårdsnämnden",
+        "Östra",
+        "Ylva Exberg\nOrdförande i Hälso- och sjukvårdsnämnden Östra",
+    ),
+    "several_words": (
+        "Hälso- och sjukvårdsdirektör",
+        "Region Exby län",
+        "Ylva Exberg\nHälso- och sjukvårdsdirektör\nRegion Exby län",
+    ),
+    "label": (
+        "Underskrift: ____________________",
+        "Namnförtydligande: Ylva Exberg",
+        "Ylva Exberg\nUnderskrift: ____________________\nNamnförtydligande: Ylva Exberg",
+    ),
+}
+
+
+def drawn_cells(path: Path, second: str, third: str, *, ruled: bool) -> Path:
+    """Two cells side by side, drawn where a word processor would set them: the first
+    column just wide enough for ``second`` (2 pt to spare, 12 pt of padding before the
+    next column, or a ruled box with 6 pt insets), so that ``third`` would not fit
+    after it; the second cell is short."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    font, size, x0, inset = "Helvetica", 10, 65.0, 6.0
+    width = stringWidth(second, font, size) + 2
+    assert stringWidth(third.split()[0], font, size) > 2 + stringWidth(" ", font, size)
+    text_x = [x0 + inset, x0 + 2 * inset + width + inset] if ruled else [x0, x0 + width + 12]
+    cells = [["Ylva Exberg", second, third], ["Per Persson", "Kommunpolis"]]
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    top = A4[1] - 100
+    pdf.setFont(font, size)
+    pdf.drawString(x0, top + 40, "Exby 2025-01-15")
+    for x, lines in zip(text_x, cells, strict=True):
+        for k, line in enumerate(lines):
+            pdf.drawString(x, top - 13 * k, line)
+    if ruled:
+        box_x = [x0, text_x[1] - inset, text_x[1] - inset + 160]
+        bottom = top - 13 * 3
+        for a, b in zip(box_x, box_x[1:], strict=False):
+            pdf.rect(a, bottom, b - a, top + 14 - bottom)
+    pdf.save()
+    return path
+
+
+@pytest.mark.parametrize("ruled", [False, True], ids=["borderless", "ruled"])
+@pytest.mark.parametrize("case", FULL_LINES)
+def test_a_cell_line_filling_its_cell_wraps_onto_the_next(
+    tmp_path: Path, case: str, ruled: bool
+) -> None:
+    """In a cell, a line that fills it goes on with the next one when that line is in
+    lower case, follows a word that needs more ("lokalpolisområde"), or is one word,
+    the last of what the line says; a line of several capitalised words, or one opening
+    with a label, was typed on a line of its own."""
+    second, third, expected = FULL_LINES[case]
+    document = read_document(drawn_cells(tmp_path / "cells.pdf", second, third, ruled=ruled))
+    cells = [document.block_text(b) for b in document.blocks if b.kind == "table_cell"]
+    assert expected in cells
+    assert "Per Persson\nKommunpolis" in cells
 
 
 # --------------------------------------------------------------------------------------

@@ -47,11 +47,6 @@ KNOWN_LOSSES = {
         "whose cells wrap over two or three lines is read with its header and first row "
         "out of order and the wrapped cells run together across columns"
     ),
-    ("pdf", "katrineholm_2014"): (
-        "PDF reader: in a signature cell a line in lower case under the name "
-        "('kommunstyrelsens ordförande' under 'Sven-Åke Lindberg (S)') is joined to it as "
-        "if wrapped, though the name line is far shorter than the cell"
-    ),
     ("pdf", "koping_arboga_kungsor_2026"): (
         "PDF reader: in the left column of a 2x2 signature grid the title line is joined "
         "to the organisation under it ('Kommunstyrelsens ordförande Köpings kommun'): the "
@@ -66,19 +61,9 @@ KNOWN_LOSSES = {
         "first row's titles are read across the row ('Kommunstyrelsens ordförande "
         "Lokalpolisområdeschef'), not per cell"
     ),
-    ("pdf", "falkenberg_2019"): (
-        "PDF reader: a title that wraps inside a narrow signature cell "
-        "('Lokalpolisområdeschef, lokalpolisområde' / 'Falkenberg/Hylte') keeps the break, "
-        "so the organisation is cut in two"
-    ),
     ("pdf", "hudiksvall_medborgarlofte_2023"): (
         "PDF reader: 'Tomas Ek, lokalpolisområdeschef Hudiksvall' wraps inside its cell "
         "and keeps the break, so the police area named only there is lost"
-    ),
-    ("pdf", "ornskoldsvik_samverkan_medborgarloften_2024"): (
-        "PDF reader: lines that wrap inside narrow cells keep their breaks: the police "
-        "signatory's 'Lokalpolisområdeschef, lokalpolisområde' / 'Örnsköldsvik', and the "
-        "promises of the Del 2 table, read as separate lines"
     ),
     ("pdf", "haninge_medborgarlofte_2022"): (
         "PDF reader: one- and two-line paragraphs 6 pt apart at the foot of page 1 (the "

@@ -181,7 +181,7 @@ class PageLayout:
             for lines, edge in prose:
                 self._flow(lines, edge)
             return
-        self.units += run_cells(run, self.stats, self.numbers.next(), self.content.number)
+        self.units += run_cells(run, self.stats, self.numbers.next(), self.content.number, right)
 
 
 def _rest_of_row(row: Row) -> list[Line]:
