@@ -425,6 +425,183 @@ def test_a_cell_line_filling_its_cell_wraps_onto_the_next(
     assert "Per Persson\nKommunpolis" in cells
 
 
+# A page of an agreement's text before its signature page: the signatures start page 2,
+# under the end of a short paragraph (a page mostly of signatures).
+ON_PAGE_TWO = (
+    "Samverkansöverenskommelse för Exby 2019–2021\n\n"
+    + "".join(
+        f"Parterna arbetar gemensamt med fråga {k} inom ramen för överenskommelsen. "
+        "Arbetet följs upp i styrgruppen, som också tar ställning till hur lägesbilden "
+        "ska uppdateras och vilka insatser som ska prioriteras under året.\n\n"
+        for k in range(1, 14)
+    )
+    + "Överenskommelsen följs upp efter halva avtalsperioden och inför att en ny "
+    "överenskommelse tas fram.\n\n"
+)
+GRID_DATED = """UNDERSKRIFTER
+
+
+Ort och datum                             Ort och datum
+Exby 2017-06-12                           Ydala 2017-06-13
+
+
+.................................         .................................
+Maria Lundgren                            Per-Erik Holm
+Kommunstyrelsens ordförande               Kommunstyrelsens ordförande
+Exby kommun                               Ydala kommun
+
+
+Ort och datum                             Ort och datum
+Zeta 2017-06-13                           Exby 2017-06-19
+
+
+.................................         .................................
+Helena Nordin                             Stefan Wallin
+Kommunstyrelsens ordförande               Lokalpolisområdeschef
+Zeta kommun                               Lokalpolisområde Exby
+"""
+GRID_FOR = """UNDERSKRIFTER
+
+För Exby kommun
+Exby 2024-12-09
+Katarina Jonsson
+Kommunstyrelsens ordförande
+
+För Polismyndigheten
+Exby 2024-12-11
+Andreas Lund
+Lokalpolisområdeschef
+
+För Kriminalvården
+Exby 2024-12-12
+Birgitta Rahm
+Frivårdschef
+
+För Region Exby
+Ydala 2024-12-17
+Magnus Stenberg
+Regiondirektör
+"""
+SIGNATORY_TABLE = """### Underskrifter
+
+| Namn | Befattning | Part | Datum |
+|---|---|---|---|
+| Anders Fröjd | Kommundirektör | Exby kommun | 2024-03-18 |
+| Sofia Hammarberg | Lokalpolisområdeschef | Polismyndigheten, lokalpolisområde Västra Exbybygden | 2024-03-20 |
+| Mikael Strömqvist | Frivårdschef | Kriminalvården, frivården Exby | 2024-03-25 |
+"""
+# (source suffix, signature area, the cells in reading order)
+LAST_PAGES = {
+    "grid_dated": (
+        ".txt",
+        GRID_DATED,
+        [
+            "Ort och datum",
+            "Ort och datum",
+            "Exby 2017-06-12",
+            "Ydala 2017-06-13",
+            "Maria Lundgren\nKommunstyrelsens ordförande\nExby kommun",
+            "Per-Erik Holm\nKommunstyrelsens ordförande\nYdala kommun",
+            "Ort och datum",
+            "Ort och datum",
+            "Zeta 2017-06-13",
+            "Exby 2017-06-19",
+            "Helena Nordin\nKommunstyrelsens ordförande\nZeta kommun",
+            "Stefan Wallin\nLokalpolisområdeschef\nLokalpolisområde Exby",
+        ],
+    ),
+    "grid_for": (
+        ".txt",
+        GRID_FOR,
+        [
+            "För Exby kommun",
+            "För Polismyndigheten",
+            "Exby 2024-12-09",
+            "Exby 2024-12-11",
+            "Katarina Jonsson\nKommunstyrelsens ordförande",
+            "Andreas Lund\nLokalpolisområdeschef",
+            "För Kriminalvården",
+            "För Region Exby",
+            "Exby 2024-12-12",
+            "Ydala 2024-12-17",
+            "Birgitta Rahm\nFrivårdschef",
+            "Magnus Stenberg\nRegiondirektör",
+        ],
+    ),
+    "signatory_table": (
+        ".md",
+        SIGNATORY_TABLE,
+        [
+            "Namn",
+            "Befattning",
+            "Part",
+            "Datum",
+            "Anders Fröjd",
+            "Kommundirektör",
+            "Exby kommun",
+            "2024-03-18",
+            "Sofia Hammarberg",
+            "Lokalpolisområdeschef",
+            "Polismyndigheten, lokalpolisområde Västra Exbybygden",
+            "2024-03-20",
+            "Mikael Strömqvist",
+            "Frivårdschef",
+            "Kriminalvården, frivården Exby",
+            "2024-03-25",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", LAST_PAGES)
+def test_a_page_mostly_of_signatures_is_not_read_as_two_text_columns(
+    tmp_path: Path, layout: str
+) -> None:
+    """Signature blocks in a 2x2 grid, or a borderless table of signatories with wrapped
+    cells, alone on a last page leave a gap down the page that no word crosses; their
+    cells are still read row by row, each with its own lines, not as two columns of
+    text (a title joined to the organisation under it, the cells read down one side)."""
+    suffix, signatures, expected = LAST_PAGES[layout]
+    source = ON_PAGE_TWO if suffix == ".txt" else "# " + ON_PAGE_TWO
+    src = tmp_path / f"agreement{suffix}"
+    src.write_text(source + signatures, encoding="utf-8")
+    pdf = render.render_pdf(src, tmp_path / "agreement.pdf")
+    with pdfplumber.open(pdf) as doc:  # the fixture: the signatures alone on page 2
+        assert len(doc.pages) == 2
+        last = doc.pages[1].extract_text()
+        assert "fråga" not in last and expected[-1].split("\n")[0] in last
+    document = read_document(pdf)
+    cells = [document.block_text(b) for b in document.blocks if b.kind == "table_cell"]
+    assert cells == expected
+
+
+def test_a_short_right_column_is_still_a_column(tmp_path: Path) -> None:
+    """A one-page agreement in two columns whose right column holds only its end (a few
+    lines and the signatures) is read column by column."""
+    src = tmp_path / "short.txt"
+    src.write_text(
+        "Samverkansöverenskommelse för Exby 2021–2024\n\n"
+        + "".join(
+            f"Område {k}\n\nParterna arbetar gemensamt med fråga {k} inom ramen för "
+            "överenskommelsen och följer upp arbetet i styrgruppen.\n\n"
+            for k in range(1, 9)
+        )
+        + "Uppföljning\n\nEn gemensam uppföljning görs varje år.\n\n"
+        "Exby den 28 juni 2021\n\nMaria Exberg\nKommunstyrelsens ordförande\n\n"
+        "Anna Ydberg\nLokalpolisområdeschef\n",
+        encoding="utf-8",
+    )
+    pdf = render.render_pdf(src, tmp_path / "short.pdf", columns=2)
+    with pdfplumber.open(pdf) as doc:  # the fixture: one page, the end in the right column
+        assert len(doc.pages) == 1
+        right = [w for w in doc.pages[0].extract_words() if w["x0"] > doc.pages[0].width / 2]
+        assert 0 < len({round(w["top"]) for w in right}) < 12
+    text = read_document(pdf).text
+    order = [text.index(f"fråga {k} ") for k in range(1, 9)]
+    assert order == sorted(order)
+    assert order[-1] < text.index("En gemensam uppföljning") < text.index("Maria Exberg")
+
+
 # --------------------------------------------------------------------------------------
 # 5. layout: running header, page numbers, hyphenation, fake bold, two columns
 # --------------------------------------------------------------------------------------

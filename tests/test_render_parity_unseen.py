@@ -42,25 +42,6 @@ FORMATS = ("pdf", "docx")
 # (format, document): why it scores lower than its text, where the cause is not the
 # rendering (the PDF reader and the extractors are worked on elsewhere).
 KNOWN_LOSSES = {
-    ("pdf", "uddevalla_2024"): (
-        "PDF reader: a borderless table of signatories (Namn | Befattning | Part | Datum) "
-        "whose cells wrap over two or three lines is read with its header and first row "
-        "out of order and the wrapped cells run together across columns"
-    ),
-    ("pdf", "koping_arboga_kungsor_2026"): (
-        "PDF reader: in the left column of a 2x2 signature grid the title line is joined "
-        "to the organisation under it ('Kommunstyrelsens ordförande Köpings kommun'): the "
-        "column's longest line is taken for a full, wrapped line"
-    ),
-    ("pdf", "vilhelmina_dorotea_asele_2017"): (
-        "PDF reader: in the left column of a 2x2 signature grid the title line is joined "
-        "to the organisation under it ('Kommunstyrelsens ordförande Vilhelmina kommun')"
-    ),
-    ("pdf", "skovde_2025"): (
-        "PDF reader: in a 2x2 grid of 'För X' / place and date / name / title cells the "
-        "first row's titles are read across the row ('Kommunstyrelsens ordförande "
-        "Lokalpolisområdeschef'), not per cell"
-    ),
     ("pdf", "hudiksvall_medborgarlofte_2023"): (
         "PDF reader: 'Tomas Ek, lokalpolisområdeschef Hudiksvall' wraps inside its cell "
         "and keeps the break, so the police area named only there is lost"
