@@ -575,6 +575,31 @@ def test_a_page_mostly_of_signatures_is_not_read_as_two_text_columns(
     assert cells == expected
 
 
+def test_one_line_paragraphs_set_apart_stay_apart(tmp_path: Path) -> None:
+    """Where most paragraphs are one line, most gaps between lines are paragraph gaps:
+    the line gap is measured under wrapped lines, so the one-line paragraphs, the place
+    and date under them and the text above stay apart."""
+    src = tmp_path / "web.txt"
+    src.write_text(
+        "Medborgarlöfte för Exby 2022–2023\n\n"
+        "Exby kommun och Polisen i lokalpolisområde Exby har kommit överens om vad vi ska "
+        "göra tillsammans för att öka tryggheten i Exby. Under hösten genomförde kommunen "
+        "och polisen en gemensam medborgardialog i Exby centrum, i Ydala och i Zeta. Över "
+        "sexhundra invånare svarade på våra frågor, på plats i centrumen och digitalt. "
+        "Svaren har vägts samman med polisens trygghetsmätning och kommunens lägesbild.\n\n"
+        + "".join(f"Vi lovar att genomföra insats nummer {k} i Exby centrum.\n\n" for k in range(8))
+        + "Exby 2022-03-30\n",
+        encoding="utf-8",
+    )
+    document = read_document(render.render_pdf(src, tmp_path / "web.pdf"))
+    paragraphs = [document.block_text(b) for b in document.blocks if b.kind == "paragraph"]
+    assert len(paragraphs) == 10
+    assert paragraphs[0].endswith("kommunens lägesbild.")
+    assert paragraphs[1:] == [
+        f"Vi lovar att genomföra insats nummer {k} i Exby centrum." for k in range(8)
+    ] + ["Exby 2022-03-30"]
+
+
 def test_a_short_right_column_is_still_a_column(tmp_path: Path) -> None:
     """A one-page agreement in two columns whose right column holds only its end (a few
     lines and the signatures) is read column by column."""
