@@ -627,6 +627,33 @@ def test_a_short_right_column_is_still_a_column(tmp_path: Path) -> None:
     assert order[-1] < text.index("En gemensam uppföljning") < text.index("Maria Exberg")
 
 
+def test_a_list_going_on_in_the_next_column_is_not_nested(tmp_path: Path) -> None:
+    """A numbered list broken at the foot of the left column goes on at the head of the
+    right one: its items there stand further right on the page, but no deeper in their
+    column."""
+    src = tmp_path / "list.txt"
+    src.write_text(
+        "Samverkansöverenskommelse för Exby 2025–2027\n\n"
+        + "".join(
+            f"Parterna arbetar gemensamt med fråga {k} inom ramen för överenskommelsen och "
+            "följer upp arbetet i styrgruppen.\n\n"
+            for k in range(12)
+        )
+        + "Parterna prioriterar följande områden:\n\n"
+        + "".join(f"{k}. Område nummer {k} i Exby\n" for k in range(1, 9))
+        + "\nArbetet följs upp varje år.\n",
+        encoding="utf-8",
+    )
+    document = read_document(render.render_pdf(src, tmp_path / "list.pdf", columns=2))
+    items = [b for b in document.blocks if b.kind == "list_item"]
+    assert [document.block_text(b) for b in items] == [
+        f"Område nummer {k} i Exby" for k in range(1, 9)
+    ]
+    middle = 595.0 / 2  # A4
+    assert {b.bbox[0] < middle for b in items} == {True, False}, "the list is in both columns"
+    assert [b.depth for b in items] == [0] * 8
+
+
 # --------------------------------------------------------------------------------------
 # 5. layout: running header, page numbers, hyphenation, fake bold, two columns
 # --------------------------------------------------------------------------------------

@@ -226,13 +226,15 @@ def _runs_on(last: Unit, first: Unit) -> bool:
 
 
 def _list_depths(units: list[Unit]) -> None:
-    """A list item whose marker stands further right than the list's first is nested."""
+    """A list item whose marker stands further right than the list's first is nested;
+    each marker's place is measured from the left edge of its column (a list going on
+    at the head of the next column stands no deeper)."""
     indents: list[float] = []
     for u in units:
         if u.kind != "list_item":
             indents = []
             continue
-        x0 = u.bbox[0]
+        x0 = u.bbox[0] - u.left
         indents = indents or [x0]
         while len(indents) > 1 and x0 < indents[-1] - UNNEST_INDENT:
             indents.pop()
