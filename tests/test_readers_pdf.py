@@ -30,6 +30,9 @@ from samverkan_extract.document import Document
 from samverkan_extract.evaluate import Counts
 from samverkan_extract.extractors import extract_agreement
 from samverkan_extract.readers import read_document
+from samverkan_extract.readers.pdf.columns import document_gutters, page_gutters
+from samverkan_extract.readers.pdf.lines import group_lines, split_fragments
+from samverkan_extract.readers.pdf.model import PageContent, Word
 from tests.fixtures.scoring import documents, evidences, micro, score_diff
 from tests.fixtures.signatures import (
     PERSONS,
@@ -652,6 +655,33 @@ def test_a_list_going_on_in_the_next_column_is_not_nested(tmp_path: Path) -> Non
     middle = 595.0 / 2  # A4
     assert {b.bbox[0] < middle for b in items} == {True, False}, "the list is in both columns"
     assert [b.depth for b in items] == [0] * 8
+
+
+def _page(number: int, columns: list[tuple[float, float]], rows: int) -> PageContent:
+    """A page of words filling the given columns (x-ranges), one line per 14 pt."""
+    words = []
+    for r in range(rows):
+        top = 80.0 + 14 * r
+        for x0, x1 in columns:
+            step = (x1 - x0) / 4
+            words += [
+                Word("ord", x0 + k * step, x0 + (k + 1) * step - 4, top, top + 10, 10, False)
+                for k in range(4)
+            ]
+    content = PageContent(number, 595.0, 842.0, words)
+    content.lines = [split_fragments(ws) for ws in group_lines(words)]
+    return content
+
+
+def test_a_page_whose_own_gap_stands_off_the_documents_columns_takes_them() -> None:
+    """Two pages in two columns (gutter 284-308) and a last page holding only a narrow
+    table in the left column: the gap between the table's columns is no text column
+    gutter; the page takes the document's."""
+    text = [(65.0, 287.0), (308.0, 530.0)]
+    pages = [_page(1, text, 40), _page(2, text, 40), _page(3, [(65.0, 165.0), (180.0, 280.0)], 14)]
+    assert page_gutters(pages[2].fragments()), "the table's gap alone reads as a gutter"
+    found = document_gutters(pages)
+    assert [[(round(a), round(b)) for a, b in g] for g in found] == [[(284, 308)]] * 3
 
 
 # --------------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ A *gutter* is an x-range that (almost) no word crosses over the whole page:
    them within two ems of it (a table split at one of its gaps has more columns
    beside the gutter, each starting elsewhere).
 
-A page too short of text to show its columns (the last page of a two-column text) takes
-the document's most common gutters, when they are found on two pages or more (or the
-document has no more than two) and none of its words crosses them.
+A page too short of text to show its columns (the last page of a two-column text), or
+whose own gutters stand elsewhere (a narrow table in one column, alone on the page),
+takes the document's most common gutters, when they are found on two pages or more (or
+the document has no more than two) and none of its words crosses them.
 
 With gutters, a page is read in *bands* from the top: a line with a word across a
 gutter (a title over both columns) joins a full-width band; between such bands each
@@ -147,15 +148,22 @@ def _aligned(frags: list[Fragment], edge: float) -> bool:
 
 def document_gutters(contents: list[PageContent]) -> list[list[Gutter]]:
     """Each page's column gutters; a page too short of text to show its columns (the
-    last page of a two-column text) takes the document's gutters if no word crosses
-    them."""
+    last page of a two-column text), or whose own gap stands elsewhere (between the
+    columns of a narrow table in one of them), takes the document's gutters if no word
+    crosses them."""
     found = [page_gutters(c.fragments()) for c in contents]
     shared = _shared_gutters(found)
     if not shared:
         return found
     return [
-        own or (shared if _fits(c, shared) else []) for c, own in zip(contents, found, strict=True)
+        own if own and _agree(own, shared) else (shared if _fits(c, shared) else own)
+        for c, own in zip(contents, found, strict=True)
     ]
+
+
+def _agree(own: list[Gutter], shared: list[Gutter]) -> bool:
+    """Whether each of a page's gutters overlaps one of the document's."""
+    return all(any(min(a1, b1) > max(a0, b0) for b0, b1 in shared) for a0, a1 in own)
 
 
 def _shared_gutters(found: list[list[Gutter]]) -> list[Gutter]:
