@@ -657,6 +657,51 @@ def test_a_list_going_on_in_the_next_column_is_not_nested(tmp_path: Path) -> Non
     assert [b.depth for b in items] == [0] * 8
 
 
+NARROW_SIGNATURE_TABLE = """### Underskrifter
+
+| | |
+|---|---|
+| Ort och datum: Exby 2023-02-06 | Ort och datum: Ydala 2023-02-08 |
+| **Ulf Exberg**, Kommunstyrelsens ordförande, Exby kommun | **Lina Ydberg**, \
+Kommunstyrelsens ordförande, Ydala kommun |
+| Ort och datum: Zeta 2023-02-08 | Ort och datum: Exby 2023-02-13 |
+| **Carl-Johan Zetterberg**, Kommunstyrelsens ordförande, Zeta kommun | **Sofia Malm**, \
+Lokalpolisområdeschef, Lokalpolisområde Exby |
+"""  # a backslash at a line's end goes on with the next: one table row
+
+
+def test_a_narrow_signature_table_in_a_text_column_is_read_row_by_row(tmp_path: Path) -> None:
+    """A two-column agreement's last page holds only a borderless table of signatures,
+    set in the left column: its cells wrap and hyphenate so that they fill their narrow
+    columns like prose, but its rows break across both columns at once, so it is read
+    as a table, row by row."""
+    src = tmp_path / "narrow.md"
+    src.write_text(
+        "# Samverkansöverenskommelse för Exby 2025–2027\n\n"
+        + "".join(
+            f"Parterna arbetar gemensamt med fråga {k} inom ramen för överenskommelsen och "
+            "följer upp arbetet i styrgruppen.\n\n"
+            for k in range(27)
+        )
+        + NARROW_SIGNATURE_TABLE,
+        encoding="utf-8",
+    )
+    pdf = render.render_pdf(src, tmp_path / "narrow.pdf", columns=2)
+    with pdfplumber.open(pdf) as doc:  # the fixture: the table alone on the last page
+        assert len(doc.pages) == 2
+        assert "fråga" not in doc.pages[1].extract_text()
+    document = read_document(pdf)
+    cells = [document.block_text(b) for b in document.blocks if b.kind == "table_cell"]
+    assert cells[-6:] == [
+        "Ulf Exberg, Kommunstyrelsens ordförande, Exby kommun",
+        "Lina Ydberg, Kommunstyrelsens ordförande, Ydala kommun",
+        "Ort och datum: Zeta 2023-02-08",
+        "Ort och datum: Exby 2023-02-13",
+        "Carl-Johan Zetterberg, Kommunstyrelsens ordförande, Zeta kommun",
+        "Sofia Malm, Lokalpolisområdeschef, Lokalpolisområde Exby",
+    ]
+
+
 def _page(number: int, columns: list[tuple[float, float]], rows: int) -> PageContent:
     """A page of words filling the given columns (x-ranges), one line per 14 pt."""
     words = []

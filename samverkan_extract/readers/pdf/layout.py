@@ -176,7 +176,7 @@ class PageLayout:
     def _side_by_side(self, run: ColumnRun, right: float) -> None:
         """Prose columns are read one after the other; short lines (signature blocks,
         borderless tables) become table cells, row by row."""
-        prose = prose_columns(run, right)
+        prose = prose_columns(run, right, self.stats.para_gap)
         if prose is not None:
             for lines, edge in prose:
                 self._flow(lines, edge)

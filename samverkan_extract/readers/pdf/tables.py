@@ -5,8 +5,10 @@
   table cell, its lines kept apart but wrapped lines joined (``cell_lines``), the cell's
   text running to its box less the inset its text shows on the left.
 * A *side-by-side run* (``runs.py``) of five rows or more whose pieces mostly fill their
-  column (three in five reaching three quarters of its width) is prose set in columns:
-  each column is read as flowing text, one after the other. Any other run is a
+  column (three in five reaching three quarters of its width), and whose rows break
+  across all its columns at once (a gap wider than the paragraph gap) no more than
+  once, is prose set in columns: each column is read as flowing text, one after the
+  other. Any other run is a
   borderless table (signature blocks): its rows are cut where the gap above is wider
   than the paragraph gap or a label column ("Datum:") starts a row, and each column of
   a row becomes a table cell, its lines kept apart but wrapped lines joined
@@ -51,6 +53,8 @@ CELL_SLACK = 1
 PROSE_ROWS = 5
 PROSE_SHARE = 0.6
 PROSE_FILL = 0.75
+# Prose in columns breaks across all its columns at once no more often than this.
+PROSE_ROW_BREAKS = 1
 # A cell's text stops this many times its size before the next column starts.
 CELL_GAP = 1.2
 # A cell's line ending this many times its size or less before the cell's edge is full.
@@ -134,12 +138,17 @@ def _text_room(box: BBox | None, lines: list[Line]) -> tuple[float, float]:
 # --- Side-by-side runs ----------------------------------------------------------------
 
 
-def prose_columns(run: ColumnRun, right: float) -> list[tuple[list[Line], float]] | None:
+def prose_columns(
+    run: ColumnRun, right: float, para_gap: float
+) -> list[tuple[list[Line], float]] | None:
     """A run that is prose set in columns: each column's lines with its right edge;
-    None for a borderless table."""
+    None for a borderless table (also one whose rows break across every column at
+    once, more than once: prose columns do not keep their paragraph gaps in step)."""
     edges = run.starts[1:] + [right]
     pieces = [(k, Line(ws)) for cols in run.columns for k, ws in enumerate(cols) if ws]
     if len(run.rows) < PROSE_ROWS or not _mostly_full(pieces, run.starts, edges):
+        return None
+    if len(_table_rows(run, para_gap)) > PROSE_ROW_BREAKS + 1:
         return None
     return [([ln for c, ln in pieces if c == k], edges[k]) for k in range(run.ncols)]
 
