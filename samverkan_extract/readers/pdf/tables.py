@@ -20,10 +20,11 @@ A cell's line is wrapped when the next line's first word would not have fitted a
 it, and the next line goes on in lower case, or is a surname under a lone first name,
 or the line ends in a word that needs more and fills most of the cell
 ("Lokalpolisområdeschef, lokalpolisområde" / "Falkenberg/Hylte"), or the line fills the
-cell (to within ``FULL_SLACK`` times its size) and the next line is one word, the last of what it
-says ("Ordförande i Hälso- och sjukvårdsnämnden" / "Östra"). A short line over a
-capitalised one ("Henrik Ståhl" / "Tf. chef"), and a line opening with a label
-("Befattning:"), are lines of their own.
+cell (to within ``FULL_SLACK`` times its size) and the next line is one word, the last
+of what it says ("Ordförande i Hälso- och sjukvårdsnämnden" / "Östra"). A short line
+over a capitalised one ("Henrik Ståhl" / "Tf. chef"), a full line over several
+capitalised words or a number, and a line opening with a label ("Befattning:"), are
+lines of their own.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ PROSE_FILL = 0.75
 # Prose in columns breaks across all its columns at once no more often than this.
 PROSE_ROW_BREAKS = 1
 # A cell's text stops this many times its size before the next column starts.
-CELL_GAP = 1.2
+CELL_GAP = 1.5
 # A cell's line ending this many times its size or less before the cell's edge is full.
 FULL_SLACK = 2.0
 
@@ -257,8 +258,10 @@ def _wraps(prev: Line, line: Line, before: str, room: tuple[float, float], *, se
         return prev.x1 - left >= FILLED_SOME * (limit - left)
     # a full line broken before the last word of what it says ("... sjukvårdsnämnden"
     # / "Östra"); a full line over a line of several words ("Hälso- och
-    # sjukvårdsdirektör" / "Region Jönköpings län") may be two lines typed
-    return limit - prev.x1 <= FULL_SLACK * line.size and len(line.words) == 1
+    # sjukvårdsdirektör" / "Region Jönköpings län") or over a number (a header over
+    # its value) may be two lines typed
+    full = limit - prev.x1 <= FULL_SLACK * line.size
+    return full and len(line.words) == 1 and first.group()[0].isalpha()
 
 
 def _lone_first_name(prev: Line, line: Line, before: str) -> bool:
