@@ -23,8 +23,8 @@ or the line ends in a word that needs more and fills most of the cell
 cell (to within ``FULL_SLACK`` times its size) and the next line is one word, the last
 of what it says ("Ordförande i Hälso- och sjukvårdsnämnden" / "Östra"). A short line
 over a capitalised one ("Henrik Ståhl" / "Tf. chef"), a full line over several
-capitalised words or a number, and a line opening with a label ("Befattning:"), are
-lines of their own.
+capitalised words, and a line opening with a label ("Befattning:"), are lines of their
+own.
 """
 
 from __future__ import annotations
@@ -258,10 +258,8 @@ def _wraps(prev: Line, line: Line, before: str, room: tuple[float, float], *, se
         return prev.x1 - left >= FILLED_SOME * (limit - left)
     # a full line broken before the last word of what it says ("... sjukvårdsnämnden"
     # / "Östra"); a full line over a line of several words ("Hälso- och
-    # sjukvårdsdirektör" / "Region Jönköpings län") or over a number (a header over
-    # its value) may be two lines typed
-    full = limit - prev.x1 <= FULL_SLACK * line.size
-    return full and len(line.words) == 1 and first.group()[0].isalpha()
+    # sjukvårdsdirektör" / "Region Jönköpings län") may be two lines typed
+    return limit - prev.x1 <= FULL_SLACK * line.size and len(line.words) == 1
 
 
 def _lone_first_name(prev: Line, line: Line, before: str) -> bool:
