@@ -30,6 +30,9 @@ from samverkan_extract.document import Document
 from samverkan_extract.evaluate import Counts
 from samverkan_extract.extractors import extract_agreement
 from samverkan_extract.readers import read_document
+from samverkan_extract.readers.pdf.columns import document_gutters, page_gutters
+from samverkan_extract.readers.pdf.lines import group_lines, split_fragments
+from samverkan_extract.readers.pdf.model import PageContent, Word
 from tests.fixtures.scoring import documents, evidences, micro, score_diff
 from tests.fixtures.signatures import (
     PERSONS,
@@ -334,26 +337,396 @@ def signature_cells(tmp_path: Path) -> list[str]:
     return [document.block_text(b) for b in document.blocks if b.kind == "table_cell"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PDF reader: a line in lower case under a name in a signature cell is joined "
-    "to it as if wrapped, though the name line is far shorter than the cell",
-)
 def test_signature_cell_keeps_a_lower_case_title_on_its_own_line(tmp_path: Path) -> None:
+    """The name line is far shorter than its cell: the title under it, though in lower
+    case, would have fitted after it, so it was typed on a line of its own."""
     assert "Sven-Åke Lindberg (S)\nkommunstyrelsens ordförande\nExby kommun" in (
         signature_cells(tmp_path)
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PDF reader: a line that wraps inside a narrow signature cell keeps the break, "
-    "so 'lokalpolisområde' / 'Falkenberg/Hylte' reads as two lines",
-)
 def test_a_line_wrapped_inside_a_signature_cell_is_one_line(tmp_path: Path) -> None:
     assert "Lena Ohlsson\nLokalpolisområdeschef, lokalpolisområde Falkenberg/Hylte" in (
         signature_cells(tmp_path)
     )
+
+
+# Invented cells whose second line fills the cell (the next column starts right after
+# it, or the ruled cell's box ends there): (second line, third line, the cell's text).
+FULL_LINES = {
+    "lower_case": (
+        "Regionstyrelsens vice",
+        "ordförande",
+        "Ylva Exberg\nRegionstyrelsens vice ordförande",
+    ),
+    "open_ending": (
+        "Lokalpolisområdeschef, lokalpolisområde",
+        "Exby/Ydala",
+        "Ylva Exberg\nLokalpolisområdeschef, lokalpolisområde Exby/Ydala",
+    ),
+    "last_word": (
+        "Ordförande i Hälso- och sjukvårdsnämnden",
+        "Östra",
+        "Ylva Exberg\nOrdförande i Hälso- och sjukvårdsnämnden Östra",
+    ),
+    "several_words": (
+        "Hälso- och sjukvårdsdirektör",
+        "Region Exby län",
+        "Ylva Exberg\nHälso- och sjukvårdsdirektör\nRegion Exby län",
+    ),
+    "label": (
+        "Underskrift: ____________________",
+        "Namnförtydligande: Ylva Exberg",
+        "Ylva Exberg\nUnderskrift: ____________________\nNamnförtydligande: Ylva Exberg",
+    ),
+}
+
+
+def drawn_cells(path: Path, second: str, third: str, *, ruled: bool) -> Path:
+    """Two cells side by side, drawn where a word processor would set them: the first
+    column just wide enough for ``second`` (2 pt to spare, 12 pt of padding before the
+    next column, or a ruled box with 6 pt insets), so that ``third`` would not fit
+    after it; the second cell is short."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    font, size, x0, inset = "Helvetica", 10, 65.0, 6.0
+    width = stringWidth(second, font, size) + 2
+    assert stringWidth(third.split()[0], font, size) > 2 + stringWidth(" ", font, size)
+    text_x = [x0 + inset, x0 + 2 * inset + width + inset] if ruled else [x0, x0 + width + 12]
+    cells = [["Ylva Exberg", second, third], ["Per Persson", "Kommunpolis"]]
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    top = A4[1] - 100
+    pdf.setFont(font, size)
+    pdf.drawString(x0, top + 40, "Exby 2025-01-15")
+    for x, lines in zip(text_x, cells, strict=True):
+        for k, line in enumerate(lines):
+            pdf.drawString(x, top - 13 * k, line)
+    if ruled:
+        box_x = [x0, text_x[1] - inset, text_x[1] - inset + 160]
+        bottom = top - 13 * 3
+        for a, b in zip(box_x, box_x[1:], strict=False):
+            pdf.rect(a, bottom, b - a, top + 14 - bottom)
+    pdf.save()
+    return path
+
+
+@pytest.mark.parametrize("ruled", [False, True], ids=["borderless", "ruled"])
+@pytest.mark.parametrize("case", FULL_LINES)
+def test_a_cell_line_filling_its_cell_wraps_onto_the_next(
+    tmp_path: Path, case: str, ruled: bool
+) -> None:
+    """In a cell, a line that fills it goes on with the next one when that line is in
+    lower case, follows a word that needs more ("lokalpolisområde"), or is one word,
+    the last of what the line says; a line of several capitalised words, or one opening
+    with a label, was typed on a line of its own."""
+    second, third, expected = FULL_LINES[case]
+    document = read_document(drawn_cells(tmp_path / "cells.pdf", second, third, ruled=ruled))
+    cells = [document.block_text(b) for b in document.blocks if b.kind == "table_cell"]
+    assert expected in cells
+    assert "Per Persson\nKommunpolis" in cells
+
+
+# A page of an agreement's text before its signature page: the signatures start page 2,
+# under the end of a short paragraph (a page mostly of signatures).
+ON_PAGE_TWO = (
+    "Samverkansöverenskommelse för Exby 2019–2021\n\n"
+    + "".join(
+        f"Parterna arbetar gemensamt med fråga {k} inom ramen för överenskommelsen. "
+        "Arbetet följs upp i styrgruppen, som också tar ställning till hur lägesbilden "
+        "ska uppdateras och vilka insatser som ska prioriteras under året.\n\n"
+        for k in range(1, 14)
+    )
+    + "Överenskommelsen följs upp efter halva avtalsperioden och inför att en ny "
+    "överenskommelse tas fram.\n\n"
+)
+GRID_DATED = """UNDERSKRIFTER
+
+
+Ort och datum                             Ort och datum
+Exby 2017-06-12                           Ydala 2017-06-13
+
+
+.................................         .................................
+Maria Lundgren                            Per-Erik Holm
+Kommunstyrelsens ordförande               Kommunstyrelsens ordförande
+Exby kommun                               Ydala kommun
+
+
+Ort och datum                             Ort och datum
+Zeta 2017-06-13                           Exby 2017-06-19
+
+
+.................................         .................................
+Helena Nordin                             Stefan Wallin
+Kommunstyrelsens ordförande               Lokalpolisområdeschef
+Zeta kommun                               Lokalpolisområde Exby
+"""
+GRID_FOR = """UNDERSKRIFTER
+
+För Exby kommun
+Exby 2024-12-09
+Katarina Jonsson
+Kommunstyrelsens ordförande
+
+För Polismyndigheten
+Exby 2024-12-11
+Andreas Lund
+Lokalpolisområdeschef
+
+För Kriminalvården
+Exby 2024-12-12
+Birgitta Rahm
+Frivårdschef
+
+För Region Exby
+Ydala 2024-12-17
+Magnus Stenberg
+Regiondirektör
+"""
+SIGNATORY_TABLE = """### Underskrifter
+
+| Namn | Befattning | Part | Datum |
+|---|---|---|---|
+| Anders Fröjd | Kommundirektör | Exby kommun | 2024-03-18 |
+| Sofia Hammarberg | Lokalpolisområdeschef | Polismyndigheten, lokalpolisområde Västra Exbybygden | 2024-03-20 |
+| Mikael Strömqvist | Frivårdschef | Kriminalvården, frivården Exby | 2024-03-25 |
+"""
+# (source suffix, signature area, the cells in reading order)
+LAST_PAGES = {
+    "grid_dated": (
+        ".txt",
+        GRID_DATED,
+        [
+            "Ort och datum",
+            "Ort och datum",
+            "Exby 2017-06-12",
+            "Ydala 2017-06-13",
+            "Maria Lundgren\nKommunstyrelsens ordförande\nExby kommun",
+            "Per-Erik Holm\nKommunstyrelsens ordförande\nYdala kommun",
+            "Ort och datum",
+            "Ort och datum",
+            "Zeta 2017-06-13",
+            "Exby 2017-06-19",
+            "Helena Nordin\nKommunstyrelsens ordförande\nZeta kommun",
+            "Stefan Wallin\nLokalpolisområdeschef\nLokalpolisområde Exby",
+        ],
+    ),
+    "grid_for": (
+        ".txt",
+        GRID_FOR,
+        [
+            "För Exby kommun",
+            "För Polismyndigheten",
+            "Exby 2024-12-09",
+            "Exby 2024-12-11",
+            "Katarina Jonsson\nKommunstyrelsens ordförande",
+            "Andreas Lund\nLokalpolisområdeschef",
+            "För Kriminalvården",
+            "För Region Exby",
+            "Exby 2024-12-12",
+            "Ydala 2024-12-17",
+            "Birgitta Rahm\nFrivårdschef",
+            "Magnus Stenberg\nRegiondirektör",
+        ],
+    ),
+    "signatory_table": (
+        ".md",
+        SIGNATORY_TABLE,
+        [
+            "Namn",
+            "Befattning",
+            "Part",
+            "Datum",
+            "Anders Fröjd",
+            "Kommundirektör",
+            "Exby kommun",
+            "2024-03-18",
+            "Sofia Hammarberg",
+            "Lokalpolisområdeschef",
+            "Polismyndigheten, lokalpolisområde Västra Exbybygden",
+            "2024-03-20",
+            "Mikael Strömqvist",
+            "Frivårdschef",
+            "Kriminalvården, frivården Exby",
+            "2024-03-25",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", LAST_PAGES)
+def test_a_page_mostly_of_signatures_is_not_read_as_two_text_columns(
+    tmp_path: Path, layout: str
+) -> None:
+    """Signature blocks in a 2x2 grid, or a borderless table of signatories with wrapped
+    cells, alone on a last page leave a gap down the page that no word crosses; their
+    cells are still read row by row, each with its own lines, not as two columns of
+    text (a title joined to the organisation under it, the cells read down one side)."""
+    suffix, signatures, expected = LAST_PAGES[layout]
+    source = ON_PAGE_TWO if suffix == ".txt" else "# " + ON_PAGE_TWO
+    src = tmp_path / f"agreement{suffix}"
+    src.write_text(source + signatures, encoding="utf-8")
+    pdf = render.render_pdf(src, tmp_path / "agreement.pdf")
+    with pdfplumber.open(pdf) as doc:  # the fixture: the signatures alone on page 2
+        assert len(doc.pages) == 2
+        last = doc.pages[1].extract_text()
+        assert "fråga" not in last and expected[-1].split("\n")[0] in last
+    document = read_document(pdf)
+    cells = [document.block_text(b) for b in document.blocks if b.kind == "table_cell"]
+    assert cells == expected
+
+
+def test_one_line_paragraphs_set_apart_stay_apart(tmp_path: Path) -> None:
+    """Where most paragraphs are one line, most gaps between lines are paragraph gaps:
+    the line gap is measured under wrapped lines, so the one-line paragraphs, the place
+    and date under them and the text above stay apart."""
+    src = tmp_path / "web.txt"
+    src.write_text(
+        "Medborgarlöfte för Exby 2022–2023\n\n"
+        "Exby kommun och Polisen i lokalpolisområde Exby har kommit överens om vad vi ska "
+        "göra tillsammans för att öka tryggheten i Exby. Under hösten genomförde kommunen "
+        "och polisen en gemensam medborgardialog i Exby centrum, i Ydala och i Zeta. Över "
+        "sexhundra invånare svarade på våra frågor, på plats i centrumen och digitalt. "
+        "Svaren har vägts samman med polisens trygghetsmätning och kommunens lägesbild.\n\n"
+        + "".join(f"Vi lovar att genomföra insats nummer {k} i Exby centrum.\n\n" for k in range(8))
+        + "Exby 2022-03-30\n",
+        encoding="utf-8",
+    )
+    document = read_document(render.render_pdf(src, tmp_path / "web.pdf"))
+    paragraphs = [document.block_text(b) for b in document.blocks if b.kind == "paragraph"]
+    assert len(paragraphs) == 10
+    assert paragraphs[0].endswith("kommunens lägesbild.")
+    assert paragraphs[1:] == [
+        f"Vi lovar att genomföra insats nummer {k} i Exby centrum." for k in range(8)
+    ] + ["Exby 2022-03-30"]
+
+
+def test_a_short_right_column_is_still_a_column(tmp_path: Path) -> None:
+    """A one-page agreement in two columns whose right column holds only its end (a few
+    lines and the signatures) is read column by column."""
+    src = tmp_path / "short.txt"
+    src.write_text(
+        "Samverkansöverenskommelse för Exby 2021–2024\n\n"
+        + "".join(
+            f"Område {k}\n\nParterna arbetar gemensamt med fråga {k} inom ramen för "
+            "överenskommelsen och följer upp arbetet i styrgruppen.\n\n"
+            for k in range(1, 9)
+        )
+        + "Uppföljning\n\nEn gemensam uppföljning görs varje år.\n\n"
+        "Exby den 28 juni 2021\n\nMaria Exberg\nKommunstyrelsens ordförande\n\n"
+        "Anna Ydberg\nLokalpolisområdeschef\n",
+        encoding="utf-8",
+    )
+    pdf = render.render_pdf(src, tmp_path / "short.pdf", columns=2)
+    with pdfplumber.open(pdf) as doc:  # the fixture: one page, the end in the right column
+        assert len(doc.pages) == 1
+        right = [w for w in doc.pages[0].extract_words() if w["x0"] > doc.pages[0].width / 2]
+        assert 0 < len({round(w["top"]) for w in right}) < 12
+    text = read_document(pdf).text
+    order = [text.index(f"fråga {k} ") for k in range(1, 9)]
+    assert order == sorted(order)
+    assert order[-1] < text.index("En gemensam uppföljning") < text.index("Maria Exberg")
+
+
+def test_a_list_going_on_in_the_next_column_is_not_nested(tmp_path: Path) -> None:
+    """A numbered list broken at the foot of the left column goes on at the head of the
+    right one: its items there stand further right on the page, but no deeper in their
+    column."""
+    src = tmp_path / "list.txt"
+    src.write_text(
+        "Samverkansöverenskommelse för Exby 2025–2027\n\n"
+        + "".join(
+            f"Parterna arbetar gemensamt med fråga {k} inom ramen för överenskommelsen och "
+            "följer upp arbetet i styrgruppen.\n\n"
+            for k in range(12)
+        )
+        + "Parterna prioriterar följande områden:\n\n"
+        + "".join(f"{k}. Område nummer {k} i Exby\n" for k in range(1, 9))
+        + "\nArbetet följs upp varje år.\n",
+        encoding="utf-8",
+    )
+    document = read_document(render.render_pdf(src, tmp_path / "list.pdf", columns=2))
+    items = [b for b in document.blocks if b.kind == "list_item"]
+    assert [document.block_text(b) for b in items] == [
+        f"Område nummer {k} i Exby" for k in range(1, 9)
+    ]
+    middle = 595.0 / 2  # A4
+    assert {b.bbox[0] < middle for b in items} == {True, False}, "the list is in both columns"
+    assert [b.depth for b in items] == [0] * 8
+
+
+NARROW_SIGNATURE_TABLE = """### Underskrifter
+
+| | |
+|---|---|
+| Ort och datum: Exby 2023-02-06 | Ort och datum: Ydala 2023-02-08 |
+| **Ulf Exberg**, Kommunstyrelsens ordförande, Exby kommun | **Lina Ydberg**, \
+Kommunstyrelsens ordförande, Ydala kommun |
+| Ort och datum: Zeta 2023-02-08 | Ort och datum: Exby 2023-02-13 |
+| **Carl-Johan Zetterberg**, Kommunstyrelsens ordförande, Zeta kommun | **Sofia Malm**, \
+Lokalpolisområdeschef, Lokalpolisområde Exby |
+"""  # a backslash at a line's end goes on with the next: one table row
+
+
+def test_a_narrow_signature_table_in_a_text_column_is_read_row_by_row(tmp_path: Path) -> None:
+    """A two-column agreement's last page holds only a borderless table of signatures,
+    set in the left column: its cells wrap and hyphenate so that they fill their narrow
+    columns like prose, but its rows break across both columns at once, so it is read
+    as a table, row by row."""
+    src = tmp_path / "narrow.md"
+    src.write_text(
+        "# Samverkansöverenskommelse för Exby 2025–2027\n\n"
+        + "".join(
+            f"Parterna arbetar gemensamt med fråga {k} inom ramen för överenskommelsen och "
+            "följer upp arbetet i styrgruppen.\n\n"
+            for k in range(27)
+        )
+        + NARROW_SIGNATURE_TABLE,
+        encoding="utf-8",
+    )
+    pdf = render.render_pdf(src, tmp_path / "narrow.pdf", columns=2)
+    with pdfplumber.open(pdf) as doc:  # the fixture: the table alone on the last page
+        assert len(doc.pages) == 2
+        assert "fråga" not in doc.pages[1].extract_text()
+    document = read_document(pdf)
+    cells = [document.block_text(b) for b in document.blocks if b.kind == "table_cell"]
+    assert cells[-6:] == [
+        "Ulf Exberg, Kommunstyrelsens ordförande, Exby kommun",
+        "Lina Ydberg, Kommunstyrelsens ordförande, Ydala kommun",
+        "Ort och datum: Zeta 2023-02-08",
+        "Ort och datum: Exby 2023-02-13",
+        "Carl-Johan Zetterberg, Kommunstyrelsens ordförande, Zeta kommun",
+        "Sofia Malm, Lokalpolisområdeschef, Lokalpolisområde Exby",
+    ]
+
+
+def _page(number: int, columns: list[tuple[float, float]], rows: int) -> PageContent:
+    """A page of words filling the given columns (x-ranges), one line per 14 pt."""
+    words = []
+    for r in range(rows):
+        top = 80.0 + 14 * r
+        for x0, x1 in columns:
+            step = (x1 - x0) / 4
+            words += [
+                Word("ord", x0 + k * step, x0 + (k + 1) * step - 4, top, top + 10, 10, False)
+                for k in range(4)
+            ]
+    content = PageContent(number, 595.0, 842.0, words)
+    content.lines = [split_fragments(ws) for ws in group_lines(words)]
+    return content
+
+
+def test_a_page_whose_own_gap_stands_off_the_documents_columns_takes_them() -> None:
+    """Two pages in two columns (gutter 284-308) and a last page holding only a narrow
+    table in the left column: the gap between the table's columns is no text column
+    gutter; the page takes the document's."""
+    text = [(65.0, 287.0), (308.0, 530.0)]
+    pages = [_page(1, text, 40), _page(2, text, 40), _page(3, [(65.0, 165.0), (180.0, 280.0)], 14)]
+    assert page_gutters(pages[2].fragments()), "the table's gap alone reads as a gutter"
+    found = document_gutters(pages)
+    assert [[(round(a), round(b)) for a, b in g] for g in found] == [[(284, 308)]] * 3
 
 
 # --------------------------------------------------------------------------------------

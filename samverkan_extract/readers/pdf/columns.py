@@ -5,13 +5,22 @@ A *gutter* is an x-range that (almost) no word crosses over the whole page:
 1. every word's x-extent is counted into a coverage histogram (one bin per point);
 2. stretches of at least ``MIN_GUTTER`` points covered by no more than one word in 30
    fragments (at least one) are candidate gutters, the page's left edge excepted;
-3. a candidate is kept when a good share of the fragments (a fifth, at least five)
+3. a candidate is kept when a good share of the fragments (a tenth, at least five)
    lies on each side, and the two sides stand beside each other over at least half of
-   the shorter side's height.
+   the shorter side's height;
+4. and when the text beside it reads as body columns, not as cells of a grid (signature
+   blocks, a borderless table, on a page otherwise set in one column): body columns
+   stand close, the gutter no wider than a third of the narrower column; their lines
+   run to the gutter, at least ``FILLED_SHARE`` of the left column's fragments
+   reaching three quarters of its width (a signature grid's names and titles stop far
+   short of the next cell); and each column's lines start at its left edge, half of
+   them within two ems of it (a table split at one of its gaps has more columns
+   beside the gutter, each starting elsewhere).
 
-A page too short of text to show its columns (the last page of a two-column text) takes
-the document's most common gutters, when they are found on two pages or more (or the
-document has no more than two) and none of its words crosses them.
+A page too short of text to show its columns (the last page of a two-column text), or
+whose own gutters stand elsewhere (a narrow table in one column, alone on the page),
+takes the document's most common gutters, when they are found on two pages or more (or
+the document has no more than two) and none of its words crosses them.
 
 With gutters, a page is read in *bands* from the top: a line with a word across a
 gutter (a title over both columns) joins a full-width band; between such bands each
@@ -32,6 +41,17 @@ from samverkan_extract.readers.pdf.model import Fragment, PageContent, Word, cro
 MIN_GUTTER = 8.0
 # A page needs this many fragments to show columns.
 MIN_FRAGMENTS = 12
+# A gutter needs this share of the page's fragments (and five) on each side.
+SIDE_SHARE = 0.1
+# Body columns: the gutter is no wider than this share of the narrower column, and
+# this share of the left column's fragments fill FILLED_WIDTH of its width.
+GUTTER_SHARE = 1 / 3
+FILLED_SHARE = 0.45
+FILLED_WIDTH = 0.75
+# Body columns: this share of each column's fragments start within ALIGNED_EMS times
+# their size of its left edge.
+ALIGNED_SHARE = 0.5
+ALIGNED_EMS = 2.0
 
 Gutter = tuple[float, float]
 
@@ -50,7 +70,11 @@ def page_gutters(frags: list[Fragment]) -> list[Gutter]:
         return []
     lo, cover = _coverage(frags)
     tol = max(1, len(frags) // 30)
-    return [g for g in _clear_stretches(cover, lo, tol) if _columns_beside(frags, g)]
+    return [
+        g
+        for g in _clear_stretches(cover, lo, tol)
+        if _columns_beside(frags, g) and _body_columns(frags, g)
+    ]
 
 
 def _coverage(frags: list[Fragment]) -> tuple[int, list[int]]:
@@ -90,7 +114,7 @@ def _columns_beside(frags: list[Fragment], gutter: Gutter) -> bool:
     g0, g1 = gutter
     left = [f for f in frags if f.x1 <= g0 + 1]
     right = [f for f in frags if f.x0 >= g1 - 1]
-    if min(len(left), len(right)) < max(5, 0.2 * len(frags)):
+    if min(len(left), len(right)) < max(5, SIDE_SHARE * len(frags)):
         return False
     ltop, lbot = min(f.top for f in left), max(f.bottom for f in left)
     rtop, rbot = min(f.top for f in right), max(f.bottom for f in right)
@@ -98,17 +122,48 @@ def _columns_beside(frags: list[Fragment], gutter: Gutter) -> bool:
     return overlap >= 0.5 * min(lbot - ltop, rbot - rtop)
 
 
+def _body_columns(frags: list[Fragment], gutter: Gutter) -> bool:
+    """Columns of body text, not the cells of a grid: set close beside each other, the
+    left column's lines mostly running to the gutter."""
+    g0, g1 = gutter
+    left = [f for f in frags if f.x1 <= g0 + 1]
+    right = [f for f in frags if f.x0 >= g1 - 1]
+    lo = min(f.x0 for f in left)
+    width = g0 - lo
+    narrower = min(width, max(f.x1 for f in right) - g1)
+    if g1 - g0 > GUTTER_SHARE * narrower:
+        return False
+    filled = sum(1 for f in left if f.x1 - lo >= FILLED_WIDTH * width)
+    if filled < FILLED_SHARE * len(left):
+        return False
+    return _aligned(left, lo) and _aligned(right, g1)
+
+
+def _aligned(frags: list[Fragment], edge: float) -> bool:
+    """Whether most of a column's fragments start at its left edge (a table's columns
+    start at several)."""
+    starting = sum(1 for f in frags if f.x0 <= edge + ALIGNED_EMS * f.size)
+    return starting >= ALIGNED_SHARE * len(frags)
+
+
 def document_gutters(contents: list[PageContent]) -> list[list[Gutter]]:
     """Each page's column gutters; a page too short of text to show its columns (the
-    last page of a two-column text) takes the document's gutters if no word crosses
-    them."""
+    last page of a two-column text), or whose own gap stands elsewhere (between the
+    columns of a narrow table in one of them), takes the document's gutters if no word
+    crosses them."""
     found = [page_gutters(c.fragments()) for c in contents]
     shared = _shared_gutters(found)
     if not shared:
         return found
     return [
-        own or (shared if _fits(c, shared) else []) for c, own in zip(contents, found, strict=True)
+        own if own and _agree(own, shared) else (shared if _fits(c, shared) else own)
+        for c, own in zip(contents, found, strict=True)
     ]
+
+
+def _agree(own: list[Gutter], shared: list[Gutter]) -> bool:
+    """Whether each of a page's gutters overlaps one of the document's."""
+    return all(any(min(a1, b1) > max(a0, b0) for b0, b1 in shared) for a0, a1 in own)
 
 
 def _shared_gutters(found: list[list[Gutter]]) -> list[Gutter]:

@@ -63,12 +63,12 @@ def soft_wrap(prev: Line, line: Line, left: float, right: float) -> bool:
     filled = (prev.x1 - left) / max(1.0, right - left)
     if filled < FILLED_SOME:
         return False
-    if filled < FILLED_WRAP and not first.text[:1].islower() and not _open_ending(prev.text):
+    if filled < FILLED_WRAP and not first.text[:1].islower() and not open_ending(prev.text):
         return False
     return prev.x1 + 0.3 * line.size + (first.x1 - first.x0) > right + 1
 
 
-def _open_ending(text: str) -> bool:
+def open_ending(text: str) -> bool:
     """A line ending in a comma or a word that needs more after it ("och", "mellan")."""
     words = text.split()
     if not words:

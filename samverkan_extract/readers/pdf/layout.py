@@ -176,12 +176,12 @@ class PageLayout:
     def _side_by_side(self, run: ColumnRun, right: float) -> None:
         """Prose columns are read one after the other; short lines (signature blocks,
         borderless tables) become table cells, row by row."""
-        prose = prose_columns(run, right)
+        prose = prose_columns(run, right, self.stats.para_gap)
         if prose is not None:
             for lines, edge in prose:
                 self._flow(lines, edge)
             return
-        self.units += run_cells(run, self.stats, self.numbers.next(), self.content.number)
+        self.units += run_cells(run, self.stats, self.numbers.next(), self.content.number, right)
 
 
 def _rest_of_row(row: Row) -> list[Line]:
@@ -226,13 +226,15 @@ def _runs_on(last: Unit, first: Unit) -> bool:
 
 
 def _list_depths(units: list[Unit]) -> None:
-    """A list item whose marker stands further right than the list's first is nested."""
+    """A list item whose marker stands further right than the list's first is nested;
+    each marker's place is measured from the left edge of its column (a list going on
+    at the head of the next column stands no deeper)."""
     indents: list[float] = []
     for u in units:
         if u.kind != "list_item":
             indents = []
             continue
-        x0 = u.bbox[0]
+        x0 = u.bbox[0] - u.left
         indents = indents or [x0]
         while len(indents) > 1 and x0 < indents[-1] - UNNEST_INDENT:
             indents.pop()

@@ -2,21 +2,39 @@
 
 * A *ruled table*'s words are taken out of the page's flow into the cell whose box holds
   their centre (1 pt of slack); each cell's words are grouped into lines and become one
-  table cell.
+  table cell, its lines kept apart but wrapped lines joined (``cell_lines``), the cell's
+  text running to its box less the inset its text shows on the left.
 * A *side-by-side run* (``runs.py``) of five rows or more whose pieces mostly fill their
-  column (three in five reaching three quarters of its width) is prose set in columns:
-  each column is read as flowing text, one after the other. Any other run is a
+  column (three in five reaching three quarters of its width), and whose rows break
+  across all its columns at once (a gap wider than the paragraph gap) no more than
+  once, is prose set in columns: each column is read as flowing text, one after the
+  other. Any other run is a
   borderless table (signature blocks): its rows are cut where the gap above is wider
   than the paragraph gap or a label column ("Datum:") starts a row, and each column of
   a row becomes a table cell, its lines kept apart but wrapped lines joined
-  (``cell_lines``).
+  (``cell_lines``). A column's text runs to the next column's start less a gap of
+  ``CELL_GAP`` times the size (the last column as wide as the one before it, or to the
+  region's right edge), and at least as far as any of its lines reaches.
+
+A cell's line is wrapped when the next line's first word would not have fitted after
+it, and the next line goes on in lower case, or is a surname under a lone first name,
+or the line ends in a word that needs more and fills most of the cell
+("Lokalpolisområdeschef, lokalpolisområde" / "Falkenberg/Hylte"), or the line fills the
+cell (to within ``FULL_SLACK`` times its size) and the next line is one word, the last
+of what it says ("Ordförande i Hälso- och sjukvårdsnämnden" / "Östra"). A short line
+over a capitalised one ("Henrik Ståhl" / "Tf. chef"), a full line over several
+capitalised words, and a line opening with a label ("Befattning:"), are lines of their
+own.
 """
 
 from __future__ import annotations
 
+import statistics
+
 import regex
 
 from samverkan_extract.document import BBox, is_hyphenated
+from samverkan_extract.readers.pdf.flow import FILLED_SOME, open_ending
 from samverkan_extract.readers.pdf.lines import group_lines
 from samverkan_extract.readers.pdf.model import (
     Line,
@@ -36,8 +54,12 @@ CELL_SLACK = 1
 PROSE_ROWS = 5
 PROSE_SHARE = 0.6
 PROSE_FILL = 0.75
-# A cell's text wraps a little before the next column starts (share of the pitch).
-CELL_WIDTH = 0.9
+# Prose in columns breaks across all its columns at once no more often than this.
+PROSE_ROW_BREAKS = 1
+# A cell's text stops this many times its size before the next column starts.
+CELL_GAP = 1.5
+# A cell's line ending this many times its size or less before the cell's edge is full.
+FULL_SLACK = 2.0
 
 _LABEL = regex.compile(r"\p{L}[\p{L}\d .-]{0,30}\p{L}:")
 _CAPITALISED = regex.compile(r"\p{Lu}\p{Ll}+")
@@ -86,30 +108,48 @@ def ruled_table_cells(table: Table, number: int, page: int) -> list[Unit]:
         lines = [Line(ws) for ws in group_lines(words)]
         if not lines:
             continue
+        left, limit = _text_room(table.rows[r][c], lines)
         units.append(
             Unit(
                 "table_cell",
-                [ln.text for ln in lines],
+                cell_lines(lines, left, limit),
                 page,
                 lines_bbox(lines),
                 table=number,
                 row=r,
                 col=c,
+                keep_breaks=True,
                 size=lines[0].size,
             )
         )
     return units
 
 
+def _text_room(box: BBox | None, lines: list[Line]) -> tuple[float, float]:
+    """Where a ruled cell's text may run: from its left edge to its box less the inset
+    its text shows on the left (at most the size: centred text shows more)."""
+    x0 = min(ln.x0 for ln in lines)
+    x1 = max(ln.x1 for ln in lines)
+    if box is None:
+        return x0, x1
+    inset = min(max(0.0, x0 - box[0]), lines[0].size)
+    return x0, max(x1, box[2] - inset)
+
+
 # --- Side-by-side runs ----------------------------------------------------------------
 
 
-def prose_columns(run: ColumnRun, right: float) -> list[tuple[list[Line], float]] | None:
+def prose_columns(
+    run: ColumnRun, right: float, para_gap: float
+) -> list[tuple[list[Line], float]] | None:
     """A run that is prose set in columns: each column's lines with its right edge;
-    None for a borderless table."""
+    None for a borderless table (also one whose rows break across every column at
+    once, more than once: prose columns do not keep their paragraph gaps in step)."""
     edges = run.starts[1:] + [right]
     pieces = [(k, Line(ws)) for cols in run.columns for k, ws in enumerate(cols) if ws]
     if len(run.rows) < PROSE_ROWS or not _mostly_full(pieces, run.starts, edges):
+        return None
+    if len(_table_rows(run, para_gap)) > PROSE_ROW_BREAKS + 1:
         return None
     return [([ln for c, ln in pieces if c == k], edges[k]) for k in range(run.ncols)]
 
@@ -121,12 +161,9 @@ def _mostly_full(pieces: list[tuple[int, Line]], starts: list[float], edges: lis
     return long_lines >= PROSE_SHARE * len(pieces)
 
 
-def run_cells(run: ColumnRun, stats: Stats, number: int, page: int) -> list[Unit]:
+def run_cells(run: ColumnRun, stats: Stats, number: int, page: int, right: float) -> list[Unit]:
     """A borderless table's cells, row by row, each column of a row one cell."""
-    # where a cell's text must wrap: columns are taken as equally wide, with a little
-    # room before the next one
-    pitch = run.starts[1] - run.starts[0]
-    limits = [run.starts[k] + CELL_WIDTH * pitch for k in range(run.ncols)]
+    limits = _column_limits(run, right)
     units = []
     for r, members in enumerate(_table_rows(run, stats.para_gap)):
         for k in range(run.ncols):
@@ -136,7 +173,7 @@ def run_cells(run: ColumnRun, stats: Stats, number: int, page: int) -> list[Unit
             units.append(
                 Unit(
                     "table_cell",
-                    cell_lines(lines, limits[k]),
+                    cell_lines(lines, run.starts[k], limits[k]),
                     page,
                     lines_bbox(lines),
                     table=number,
@@ -147,6 +184,22 @@ def run_cells(run: ColumnRun, stats: Stats, number: int, page: int) -> list[Unit
                 )
             )
     return units
+
+
+def _column_limits(run: ColumnRun, right: float) -> list[float]:
+    """Where each column's text must wrap: before the next column starts, less a gap;
+    the last column as wide as the one before it, or running to the region's edge; and
+    never short of where the column's text reaches."""
+    starts = run.starts
+    ends = starts[1:] + [max(starts[-1] + starts[-1] - starts[-2], right)]
+    sizes = [w.size for cols in run.columns for ws in cols for w in ws]
+    gap = CELL_GAP * (statistics.median(sizes) if sizes else 0.0)
+    limits = [end - gap for end in ends]
+    for cols in run.columns:
+        for k, ws in enumerate(cols):
+            if ws:
+                limits[k] = max(limits[k], max(w.x1 for w in ws))
+    return limits
 
 
 def _table_rows(run: ColumnRun, para_gap: float) -> list[list[int]]:
@@ -171,31 +224,42 @@ def _labels(run: ColumnRun, n: int) -> bool:
     )
 
 
-def cell_lines(lines: list[Line], limit: float) -> list[str]:
-    """A cell's lines as text, with wrapped lines joined where the next line's first word
-    would not have fitted within ``limit``: a line that starts in lower case continues
-    the one above ("Regionstyrelsens vice" / "ordförande", while "Henrik Ståhl" /
-    "tf. chef" stay apart), and so does a lone first word ("Veronica" / "Gustafsson")."""
+def cell_lines(lines: list[Line], left: float, limit: float) -> list[str]:
+    """A cell's lines as text, with wrapped lines joined: the next line's first word
+    would not have fitted before ``limit``, and that line goes on in lower case
+    ("Regionstyrelsens vice" / "ordförande", while "Henrik Ståhl" / "tf. chef" stay
+    apart), is a surname under a lone first name ("Veronica" / "Gustafsson"), or goes on
+    with a line that fills the cell from ``left`` (see the module's docstring)."""
     out = [lines[0].text]
     for n in range(1, len(lines)):
         prev, line = lines[n - 1], lines[n]
-        if _wraps(prev, line, out[-1], limit, second=n == 1):
+        if _wraps(prev, line, out[-1], (left, limit), second=n == 1):
             out[-1] = _joined(out[-1], line.text)
         else:
             out.append(line.text)
     return out
 
 
-def _wraps(prev: Line, line: Line, before: str, limit: float, *, second: bool) -> bool:
+def _wraps(prev: Line, line: Line, before: str, room: tuple[float, float], *, second: bool) -> bool:
     """Whether ``line`` goes on with the cell line above (whose text is ``before``)."""
     first = regex.match(r"\w+", line.text)
     if first is None:
         return False
+    left, limit = room
     width = line.words[0].x1 - line.words[0].x0
     wrapped = prev.x1 + 0.3 * line.size + width > limit
     if not wrapped or before[-1] in ".:;!?":
         return False
-    return first.group().islower() or (second and _lone_first_name(prev, line, before))
+    if _LABEL.match(line.text):  # "Namnförtydligande: ..." opens a line of its own
+        return False
+    if first.group().islower() or (second and _lone_first_name(prev, line, before)):
+        return True
+    if open_ending(before):  # "lokalpolisområde" / "Falkenberg/Hylte"
+        return prev.x1 - left >= FILLED_SOME * (limit - left)
+    # a full line broken before the last word of what it says ("... sjukvårdsnämnden"
+    # / "Östra"); a full line over a line of several words ("Hälso- och
+    # sjukvårdsdirektör" / "Region Jönköpings län") may be two lines typed
+    return limit - prev.x1 <= FULL_SLACK * line.size and len(line.words) == 1
 
 
 def _lone_first_name(prev: Line, line: Line, before: str) -> bool:

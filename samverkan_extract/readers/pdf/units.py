@@ -25,6 +25,11 @@ PARAGRAPH_GAP_EXTRA = 0.3
 PARAGRAPH_GAP_MIN = 0.5
 # Pages with this many lines show where the body text of a full page ends.
 FULL_PAGE_LINES = 10
+# A line reaching this share of the page's text width is wrapped: the gap under it is
+# one between lines of a paragraph. With this many such gaps in the document, the
+# typical line gap is theirs.
+FULL_LINE = 0.85
+MIN_WRAPPED_GAPS = 5
 
 
 @dataclass(eq=False)
@@ -74,11 +79,16 @@ class TableNumbers:
 
 def document_stats(contents: list[PageContent]) -> Stats:
     """The body size (the size most characters are set in, to half a point), the
-    paragraph gap (the median gap between single-fragment body lines, plus a margin)
-    and the body's right edge (the median over pages with ``FULL_PAGE_LINES`` lines)."""
+    paragraph gap (the median gap between single-fragment body lines under a wrapped
+    line, plus a margin; under any line when too few are wrapped: in a text of one-line
+    paragraphs most gaps are paragraph gaps) and the body's right edge (the median over
+    pages with ``FULL_PAGE_LINES`` lines)."""
     body = _body_size(contents)
     gaps = [g for c in contents for g in _line_gaps(c, body)]
-    typical = statistics.median(gaps) if gaps else DEFAULT_LINE_GAP
+    wrapped = [g for g, full in gaps if full]
+    if len(wrapped) < MIN_WRAPPED_GAPS:
+        wrapped = [g for g, _ in gaps]
+    typical = statistics.median(wrapped) if wrapped else DEFAULT_LINE_GAP
     edges = [
         max(w.x1 for w in c.words) for c in contents if len(c.lines) >= FULL_PAGE_LINES and c.words
     ]
@@ -98,8 +108,15 @@ def _body_size(contents: list[PageContent]) -> float:
     return sizes.most_common(1)[0][0] if sizes else DEFAULT_BODY_SIZE
 
 
-def _line_gaps(content: PageContent, body: float) -> list[float]:
-    """Gaps (times the size) between consecutive one-fragment lines at body size."""
+def _line_gaps(content: PageContent, body: float) -> list[tuple[float, bool]]:
+    """Gaps (times the size) between consecutive one-fragment lines at body size, each
+    with whether the line above runs across the page (a wrapped line, so that the gap
+    is one between lines of a paragraph)."""
+    words = content.words
+    if not words:
+        return []
+    left = min(w.x0 for w in words)
+    full = left + FULL_LINE * (max(w.x1 for w in words) - left)
     gaps = []
     for a, b in zip(content.lines, content.lines[1:], strict=False):
         if len(a) != 1 or len(b) != 1:
@@ -110,5 +127,5 @@ def _line_gaps(content: PageContent, body: float) -> list[float]:
             continue
         gap = fb.top - fa.bottom
         if 0 <= gap < 1.2 * size:
-            gaps.append(gap / size)
+            gaps.append((gap / size, fa.x1 >= full))
     return gaps
