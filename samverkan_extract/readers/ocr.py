@@ -21,7 +21,8 @@ Then
    under ``SPECK_CONF``, guesses of up to three characters under ``GUESS_CONF``; a mark
    or bullet opening a line stays;
 3. a small mark without letters opening a line is a bullet ("•"), unless the line goes
-   on in lower case (a speck before wrapped text);
+   on in lower case (a speck before wrapped text); so is a mark no wider than a letter
+   that stands apart from the text after it (a dash read as "«=");
 4. dashes are measured on the page (``read_dashes``): Tesseract reads an en dash as a
    hyphen, and "2019–2022" or "Kommunen – Polisen" must keep it. A dash between digits
    is an en dash when it is at least ``EN_DASH_DIGITS`` of the digits' height long, a
@@ -78,6 +79,9 @@ EN_DASH_DIGITS = 0.48
 EN_DASH_EM = 0.31
 # Tesseract's confidence under which a quote mark glued to a word's front is a speck.
 QUOTE_CONF = 70
+# Tesseract's confidence under which a line's first word may hold a list marker it
+# read into the word.
+GLUED_MARKER_CONF = 60
 
 INSTALL_HINT = (
     "install it with: pip install 'samverkan-extract[ocr]' "
@@ -367,11 +371,83 @@ def read_image(image: Any, dpi: float = RESOLUTION) -> list[OcrWord]:
     _check()
     page = clean_page(image, dpi)
     words = _drop_mark_lines(parse_hocr(run_tesseract(page)))
+    words = _split_glued_markers(words, page)
+    _marks_apart(words)
     words = [w for w in words if not is_noise(w)]
     words = _bullets(words)
     read_dashes(words, page)
     strip_glued_marks(words)
     return words
+
+
+def _split_glued_markers(words: list[OcrWord], page: Any) -> list[OcrWord]:
+    """A list marker Tesseract read into the first word of its line: the word's box
+    opens with a mark no wider than a letter, then a blank stretch of half the text
+    height or more before its letters ("Våld" read over "–   Våld"). The mark becomes a
+    word of its own, a bullet ("•")."""
+    import numpy as np
+
+    pixels = None
+    out: list[OcrWord] = []
+    for w in words:
+        size = w.size or (w.bottom - w.top)
+        if not w.first or w.conf >= GLUED_MARKER_CONF or size <= 0:
+            out.append(w)
+            continue
+        if pixels is None:
+            pixels = np.asarray(page.convert("L"))
+        split = _marker_gap(pixels, w, size)
+        if split is None:
+            out.append(w)
+            continue
+        mark_end, text_start = split
+        mark = OcrWord(
+            "•",
+            w.x0,
+            w.top,
+            w.x0 + mark_end,
+            w.bottom,
+            0.0,
+            w.size,
+            w.slope,
+            w.baseline,
+            first=True,
+        )
+        w.x0, w.first = w.x0 + text_start, False
+        out += [mark, w]
+    return out
+
+
+def _marker_gap(pixels: Any, w: OcrWord, size: float) -> tuple[int, int] | None:
+    """Where the mark opening a word's box ends and its text starts (pixels from the
+    box's left edge), or None when the box opens with no mark set apart."""
+    import numpy as np
+
+    box = pixels[max(0, int(w.top)) : int(w.bottom) + 1, max(0, int(w.x0)) : int(w.x1) + 1]
+    inked = np.flatnonzero((box < DARK).any(axis=0))
+    if len(inked) < 2 or inked[0] > 0.8 * size:
+        return None
+    gaps = np.diff(inked)
+    k = int(np.argmax(gaps))
+    if gaps[k] < 0.5 * size or inked[k] - inked[0] > 0.8 * size:
+        return None
+    if inked[-1] - inked[k + 1] < 0.5 * size:  # the text after the gap
+        return None
+    return int(inked[k]) + 1, int(inked[k + 1])
+
+
+def _marks_apart(words: list[OcrWord]) -> None:
+    """A mark without letters opening a line, no wider than a letter and standing apart
+    from the text after it (half the text height or more), is a list marker however
+    Tesseract read it ("«=", ":" for a dash): a bullet ("•")."""
+    for w, after in zip(words, words[1:], strict=False):
+        if not w.first or after.first or any(c.isalnum() for c in w.text):
+            continue
+        if w.text in _DASHES or w.text in BULLET_TOKENS:
+            continue
+        size = w.size or (w.bottom - w.top)
+        if w.x1 - w.x0 <= 0.8 * size and after.x0 - w.x1 >= 0.5 * size:
+            w.text = "•"
 
 
 def _bullets(words: list[OcrWord]) -> list[OcrWord]:
