@@ -28,7 +28,8 @@ Then
    is an en dash when it is at least ``EN_DASH_DIGITS`` of the digits' height long, a
    dash standing alone when it is at least ``EN_DASH_EM`` of its line's text height;
 5. a speck glued to the front of a word is taken off ("'med", ".och", '"Anneli' read
-   with low confidence; ``strip_glued_marks``).
+   with low confidence), and one read between two words parts them ("27:januari";
+   ``strip_glued_marks``).
 
 ``straighten`` turns the boxes by the page's median baseline slope and rebuilds each
 from its line's baseline and text height, so that the words of one line share a height.
@@ -70,6 +71,9 @@ GUESS_CONF = 25
 # pixels with no other dark pixel within SPECK_RADIUS; darker than DARK is ink.
 SPECK_RADIUS = 14
 SPECK_AREA = 30
+# A mark part of which lies within SPECK_KEEP pixels (at 300 dpi) of ink that is not
+# alone stays whole.
+SPECK_KEEP = 8
 DARK = 160
 # A dash between digits this long (share of the digits' height) or longer is an en
 # dash (a hyphen is about a third of it, an en dash about half or more) ...
@@ -153,26 +157,20 @@ def clean_page(image: Any, dpi: float = RESOLUTION) -> Any:
     """The page image with the specks that stand alone whitened: dark marks of at most
     ``SPECK_AREA`` pixels with no other dark pixel within ``SPECK_RADIUS`` (both at 300
     dpi, scaled to ``dpi``). Ink close to other ink (a full stop, the dot of an i, a
-    bullet, a dash between words) stays."""
+    bullet, a dash between words) stays, and so does all of a mark part of which is
+    close to other ink (within ``SPECK_KEEP`` of it): a full stop a little apart from
+    its word is not half erased."""
     import numpy as np
 
     pixels = np.asarray(image.convert("L"))
-    height, width = pixels.shape
-    r = max(1, round(SPECK_RADIUS * dpi / 300))
-    area = SPECK_AREA * (dpi / 300) ** 2
-    n = 2 * r + 1
-    # dark pixels in every (2r+1)^2 window, from a summed-area table
-    table = np.zeros((height + n, width + n), np.int32)
-    np.less(
-        pixels, DARK, out=table[r + 1 : r + 1 + height, r + 1 : r + 1 + width], casting="unsafe"
-    )
-    np.cumsum(table, axis=0, out=table)
-    np.cumsum(table, axis=1, out=table)
-    around = table[n:, n:] - table[:-n, n:]
-    around -= table[n:, :-n]
-    around += table[:-n, :-n]
+    scale = dpi / 300
+    dark = pixels < DARK
+    around = _window_sums(dark, max(1, round(SPECK_RADIUS * scale)))
+    alone = around <= SPECK_AREA * scale**2
+    anchored = dark & ~alone
+    near_ink = _window_sums(anchored, max(1, round(SPECK_KEEP * scale))) > 0
     # the speck and its grey rim, not the paper
-    specks = (around <= area) & (pixels < 235)
+    specks = alone & ~near_ink & (pixels < 235)
     if not specks.any():
         return image
     cleaned = pixels.copy()
@@ -180,6 +178,23 @@ def clean_page(image: Any, dpi: float = RESOLUTION) -> Any:
     from PIL import Image
 
     return Image.fromarray(cleaned)
+
+
+def _window_sums(mask: Any, r: int) -> Any:
+    """How many pixels of ``mask`` every (2r+1)^2 window holds, from a summed-area
+    table."""
+    import numpy as np
+
+    height, width = mask.shape
+    n = 2 * r + 1
+    table = np.zeros((height + n, width + n), np.int32)
+    table[r + 1 : r + 1 + height, r + 1 : r + 1 + width] = mask
+    np.cumsum(table, axis=0, out=table)
+    np.cumsum(table, axis=1, out=table)
+    sums = table[n:, n:] - table[:-n, n:]
+    sums -= table[n:, :-n]
+    sums += table[:-n, :-n]
+    return sums
 
 
 def run_tesseract(image: Any) -> bytes:
@@ -376,8 +391,7 @@ def read_image(image: Any, dpi: float = RESOLUTION) -> list[OcrWord]:
     words = [w for w in words if not is_noise(w)]
     words = _bullets(words)
     read_dashes(words, page)
-    strip_glued_marks(words)
-    return words
+    return strip_glued_marks(words)
 
 
 def _split_glued_markers(words: list[OcrWord], page: Any) -> list[OcrWord]:
@@ -556,10 +570,12 @@ _GLUED_QUOTE = regex.compile(r'^["”“„]+(?=[\p{L}\d])')
 _QUOTES = '"”“„'
 
 
-def strip_glued_marks(words: list[OcrWord]) -> None:
+def strip_glued_marks(words: list[OcrWord]) -> list[OcrWord]:
     """A speck read as a mark glued to the front of a word ("'med", ".och", "<Lokal..."),
     taken off; a quote mark only when the word is read with low confidence and no quote
-    closes it on the line."""
+    closes it on the line. A speck read as a mark between two words read as one
+    ("27:januari", "polisen'och") parts them."""
+    words = [part for w in words for part in _parted(w)]
     for i, w in enumerate(words):
         m = _GLUED.match(w.text)
         if m is None and w.conf < QUOTE_CONF:
@@ -568,6 +584,26 @@ def strip_glued_marks(words: list[OcrWord]) -> None:
                 m = None
         if m is not None:
             w.text = w.text[m.end() :]
+    return words
+
+
+# A mark between a letter or digit and a word in lower case: no word holds one.
+_GLUED_BETWEEN = regex.compile(r"(?<=[\p{L}\d])[:;'’](?=\p{Ll}{2})")
+
+
+def _parted(w: OcrWord) -> list[OcrWord]:
+    """A word read over a speck between two words, parted at the speck (each part's box
+    in proportion to its characters)."""
+    m = _GLUED_BETWEEN.search(w.text)
+    if m is None:
+        return [w]
+    before, after = w.text[: m.start()], w.text[m.end() :]
+    share = (w.x1 - w.x0) / len(w.text)
+    left = OcrWord(**{**w.__dict__, "text": before, "x1": w.x0 + share * len(before)})
+    right = OcrWord(
+        **{**w.__dict__, "text": after, "x0": w.x1 - share * len(after), "first": False}
+    )
+    return [left, *_parted(right)]
 
 
 def _closed(words: list[OcrWord], i: int, start: int) -> bool:
