@@ -7,9 +7,11 @@ before (a new column). Each line is then
 
 1. a list item's first line when it opens with a list marker (``markers.py``);
 2. a heading's first line when it reads as one (``headings.py``); on a scan only a
-   line set apart opens a heading;
+   line set apart opens a heading (by a gap, or by a size 1.25 times the line
+   before's or more);
 3. otherwise the next line of the unit above when it goes on with it: a heading goes
-   on with a line of the same key (up to four lines); a list item with a line set in
+   on with a line of the same key (up to four lines; on a scan with any large line of
+   about its size, "2019–2022" under a title too); a list item with a line set in
    under its text or going on in lower case; a paragraph with any line of about its
    size;
 4. or a new paragraph.
@@ -48,8 +50,13 @@ SAME_SIZE = 1.0
 ITEM_INDENT_SLACK = 3
 # A paragraph of this many lines or more, all short, is a stack of separate lines.
 STACK_LINES = 8
-# A scanned line this much larger than the body goes on in a heading.
+# A scanned line this much larger than the body goes on in a heading, and so does one
+# whose size is within this share of the heading's.
 SCAN_BIG = 1.2
+SCAN_SAME_HEADING = 0.1
+# On a scan, a line this many times larger or smaller than the line before is set apart
+# from it.
+SCAN_SIZE_STEP = 1.25
 
 
 def soft_wrap(prev: Line, line: Line, left: float, right: float) -> bool:
@@ -167,9 +174,16 @@ class Flow:
         state.opened(self._open(opening, state.left, state.right))
 
     def _new_paragraph(self, prev: Line | None, line: Line) -> bool:
-        """A gap wider than the paragraph gap, or a line above the one before."""
+        """A gap wider than the paragraph gap, or a line above the one before; on a
+        scan also a line set in another size than the one before (a title under a
+        line of small print with little room between)."""
         gap = line.top - prev.bottom if prev is not None else 1e9
-        return gap > self.stats.para_gap * max(line.size, 1.0) or gap < -line.size
+        if gap > self.stats.para_gap * max(line.size, 1.0) or gap < -line.size:
+            return True
+        if self.ocr and prev is not None:
+            small, large = sorted((max(prev.size, 1.0), max(line.size, 1.0)))
+            return large >= SCAN_SIZE_STEP * small
+        return False
 
     def _opening(self, line: Line, new_para: bool, item: Unit | None) -> _Opening:
         item_x0 = item.bbox[0] if item is not None else None
@@ -230,6 +244,8 @@ class Flow:
         big = line.size >= SCAN_BIG * self.stats.body_size
         if self.ocr and (hkey is not None or (big and line.text[:1].islower())):
             return True
+        if self.ocr and big and abs(line.size - unit.size) <= SCAN_SAME_HEADING * unit.size:
+            return True  # a line of the heading's size without letters ("2019–2022")
         return _same_heading(unit.heading_key, line, hkey)
 
     def _split(self, units: list[Unit], width: float) -> list[Unit]:

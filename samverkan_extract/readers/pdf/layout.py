@@ -5,9 +5,10 @@ For the whole document:
 1. each page's words in ruled tables go to their cells (``tables.py``); the rest are
    grouped into lines and fragments (``lines.py``);
 2. the document's measures are taken (``units.document_stats``): body size, paragraph
-   gap, the body's right edge; on scanned pages a word within a fifth of the body size
-   is taken as set in it (OCR text heights waver);
-3. running headers, footers and page numbers are dropped (``running.py``);
+   gap, the body's right edge;
+3. running headers, footers and page numbers are dropped (``running.py``); then, on
+   scanned pages, a word within a fifth of the body size is taken as set in it (OCR
+   text heights waver);
 4. column gutters are found per page, short pages taking the document's (``columns.py``);
 5. each page is laid out (``PageLayout``) and its units joined to the page before
    where a paragraph runs on over the page break; then paragraphs broken at the foot of
@@ -55,10 +56,11 @@ def layout_document(contents: list[PageContent], builder: DocumentBuilder) -> No
         assign_table_words(content)
         content.lines = [split_fragments(ws) for ws in group_lines(content.words)]
     stats = document_stats(contents)
+    # before scanned sizes are snapped to the body: small print must still be small
+    headers, footers = drop_running_lines(contents, stats.body_size)
     for content in contents:
         if content.ocr:
             _snap_to_body(content, stats.body_size)
-    headers, footers = drop_running_lines(contents, stats.body_size)
     numbers = TableNumbers()
     units: list[Unit] = []
     for content, gutters in zip(contents, document_gutters(contents), strict=True):

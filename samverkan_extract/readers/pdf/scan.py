@@ -20,7 +20,7 @@ from samverkan_extract.readers.pdf.model import Word
 def scanned_words(image: Any, scale: float = 1.0) -> list[Word]:
     """The words Tesseract reads on a page image rendered at ``ocr.RESOLUTION`` dpi
     times ``scale``, in points."""
-    return words_in_points(ocr.read_image(image), scale)
+    return words_in_points(ocr.read_image(image, ocr.RESOLUTION * scale), scale)
 
 
 def words_in_points(words: list[ocr.OcrWord], scale: float = 1.0) -> list[Word]:
