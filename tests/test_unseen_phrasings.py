@@ -155,3 +155,16 @@ def test_a_registry_stamp_dates_the_document(tmp_path: Path) -> None:
     record = extract(path)
     assert record.document_date is not None and record.document_date.value == "2013-02-11"
     assert [r.value for r in record.reference_numbers] == ["KS 2013/87"]
+
+
+def test_a_neighbour_named_in_a_later_opening_paragraph_is_not_a_party(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "Medborgarlöfte 2024\n\nTierps kommun och Polisen i lokalpolisområde Uppsala norra "
+        "har kommit överens om vad vi ska göra tillsammans.\n\nUnder våren genomfördes "
+        "en medborgardialog.\n\nÄlvkarleby kommun, som ingår i samma lokalpolisområde, har "
+        "egna medborgarlöften.\n\nVi lovar att:\n\n• genomföra trygghetsvandringar\n",
+        encoding="utf-8",
+    )
+    record = extract(path)
+    assert [p.name for p in record.parties if p.kind == "municipality"] == ["Tierps kommun"]

@@ -299,7 +299,9 @@ def _prose_name(written: str, resolved: Resolved) -> str:
 
 def _parties_from_mentions(ctx: Context) -> list[Party]:
     """No party list: a sentence that says who the agreement is between, else the title,
-    the opening paragraphs and the organisations under the signatures."""
+    the opening paragraphs and the organisations under the signatures. A later opening
+    paragraph adds only kinds of party not yet named: "Nynäshamns kommun, som ingår i
+    samma lokalpolisområde, har tagit fram egna medborgarlöften" names a neighbour."""
     for sent in ctx.sentences(0, ctx.signature_zone_start):
         if PARTY_SENTENCE.search(sent.text):
             mentions = find_mentions(ctx, sent.start_char, sent.end_char, others=True)
@@ -309,8 +311,13 @@ def _parties_from_mentions(ctx: Context) -> list[Party]:
     head = [b for b in blocks[:12] if b.kind in HEADING_KINDS][:2]
     paragraphs = [b for b in blocks if b.kind == "paragraph"][:3]
     parties: list[Party] = []
-    for b in head + paragraphs:
+    for b in head:
         parties += _parties_in_prose(ctx, b.start, b.end)
+    opening: list[Party] = []
+    for b in paragraphs:
+        have = {p.kind for p in opening}
+        opening += [p for p in _parties_in_prose(ctx, b.start, b.end) if p.kind not in have]
+    parties += opening
     zone = ctx.signature_zone_start
     if zone < len(ctx.text):
         signed = _parties_in_prose(ctx, zone, ctx.signature_zone[1])
