@@ -1,4 +1,4 @@
-"""Web-page chrome in text copied from a page (issue 11, item 6): the text reader drops
+"""Web-page chrome in text copied from a page (issue 11, item 6): the readers drop
 navigation and boilerplate lines from data/boilerplate.toml, says how many, and never
 drops content. Every snippet here is invented."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from samverkan_extract.readers import read_document
-from samverkan_extract.readers.text import boilerplate, drop_boilerplate
+from samverkan_extract.readers.boilerplate import boilerplate, drop_boilerplate
 
 CHROME_WARNING = "line(s) of web-page navigation and boilerplate"
 
@@ -225,3 +225,31 @@ def test_the_patterns_live_in_data() -> None:
     data = resources.files("samverkan_extract.data").joinpath("boilerplate.toml").read_text()
     assert "[lines]" in data and "link_list_headings" in data
     assert boilerplate().short_words >= 4
+
+
+def test_a_web_page_pasted_into_word_loses_its_chrome(tmp_path: Path) -> None:
+    """In a DOCX each paragraph is a block: the same rule drops the menu, cookie notice
+    and breadcrumbs above the content and the list of links under it, keeps the title
+    and the signatures, and lays the text out again so every block's offsets hold. The
+    site's name alone stays: nothing tells it from a title."""
+    docx = pytest.importorskip("docx")
+    word = docx.Document()
+    for line in ("Till innehållet", "Arboga kommun", "Meny", "Sök", "Vi använder kakor"):
+        word.add_paragraph(line)
+    word.add_paragraph("Startsida / Trygghet / Medborgarlöfte")
+    word.add_heading("Medborgarlöfte för Arboga 2025", level=1)
+    word.add_paragraph("Arboga kommun och Polisen lovar att arbeta mot otrygghet i centrum.")
+    word.add_paragraph("Eva Strand, kommunstyrelsens ordförande")
+    word.add_paragraph("Relaterade länkar")
+    for link in ("Trygghetsvandringar", "Grannsamverkan", "Kontakta polisen"):
+        word.add_paragraph(link, style="List Bullet")
+    path = tmp_path / "page.docx"
+    word.save(path)
+    document = read_document(path)
+    assert document.text.startswith("Arboga kommun\n\nMedborgarlöfte för Arboga 2025")
+    assert "Eva Strand, kommunstyrelsens ordförande" in document.text
+    for gone in ("Till innehållet", "Meny", "Sök", "kakor", "Startsida", "Relaterade länkar"):
+        assert gone not in document.text
+    assert "Grannsamverkan" not in document.text
+    assert any(CHROME_WARNING in w for w in document.warnings)
+    assert [document.block_text(b) for b in document.blocks] == document.text.split("\n\n")

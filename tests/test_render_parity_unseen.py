@@ -48,16 +48,6 @@ KNOWN_LOSSES = {
         "1 pt, so the wrap cannot be told from a typed break by the layout alone; the "
         "police area named only there is lost"
     ),
-    ("pdf", "kumla_medborgarlofte_2024"): (
-        "extractor (meta.HEAD_BLOCKS): a web page's menu, cookie notice and breadcrumbs, "
-        "one paragraph each (set 6 pt apart, as paragraphs), push the title past the "
-        "first 12 blocks; the period and the kommun are named only in the title"
-    ),
-    ("docx", "kumla_medborgarlofte_2024"): (
-        "extractor (meta.HEAD_BLOCKS): a web page's menu, cookie notice and breadcrumbs, "
-        "one paragraph each, push the title past the first 12 blocks; the period and the "
-        "kommun are named only in the title"
-    ),
 }
 
 

@@ -5,8 +5,9 @@ suffixes it claims and a ``read(path, limits)`` that also owns the checks of wha
 really is (a PDF's end marker, an HTML page saved as text, a zip bomb in a .docx). This
 module picks the reader by suffix and applies what is the same for all: the file must be
 a readable regular file within the size limit, and its text within the character limit;
-a file name that is not UTF-8 is carried with a warning (``output.name_warning``), and
-no control character reaches the record's text, whichever reader let it through.
+a file name that is not UTF-8 is carried with a warning (``output.name_warning``), no
+control character reaches the record's text, whichever reader let it through, and the
+blocks that are a web page's chrome are dropped (``readers.boilerplate``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from samverkan_extract.document import Document
 from samverkan_extract.errors import InputError, UnsupportedFormatError
 from samverkan_extract.limits import DEFAULT_LIMITS, Limits
 from samverkan_extract.output import name_warning
+from samverkan_extract.readers.boilerplate import drop_chrome_blocks
 from samverkan_extract.readers.common import Reader, controls_warning, file_kind, mb
 from samverkan_extract.readers.docx import DOCX_READER
 from samverkan_extract.readers.pdf import PDF_READER
@@ -110,7 +112,7 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     warning = name_warning(path)
     if warning:
         document.warnings.append(warning)
-    return _without_controls(document)
+    return drop_chrome_blocks(_without_controls(document))
 
 
 def _without_controls(document: Document) -> Document:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import NoReturn
 
@@ -23,9 +20,8 @@ from samverkan_extract.document import (
 from samverkan_extract.errors import InputError
 from samverkan_extract.knowledge import knowledge
 from samverkan_extract.limits import Limits
+from samverkan_extract.readers.boilerplate import chrome_warning, drop_boilerplate
 from samverkan_extract.readers.common import (
-    BULLETS,
-    DASHES,
     Reader,
     column_runs,
     controls_warning,
@@ -34,6 +30,14 @@ from samverkan_extract.readers.common import (
     is_page_number,
     mb,
     read_snapshot,
+)
+from samverkan_extract.readers.markup import (
+    ATX_HEADING,
+    BULLET_LINE,
+    HTML_BREAK,
+    HTML_START,
+    QUOTE,
+    strip_inline_markup,
 )
 
 # Bytes of a text file that betray binary data: C0 controls other than tab, line feed,
@@ -120,50 +124,14 @@ def _decode_legacy(data: bytes) -> tuple[str, list[str]]:
     return "\n".join(lines), warnings
 
 
-# --- Markup ---------------------------------------------------------------------------
-
-_HTML_START = regex.compile(
-    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
-    regex.I | regex.S,
-)
-
-_HTML_BREAK = regex.compile(r"<br\s*/?>", regex.I)
-_HTML_TAG = regex.compile(r"</?[a-zA-Z][^<>]*>")
-_MD_IMAGE_OR_LINK = regex.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_STRONG = regex.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_MD_EMPH = regex.compile(
-    r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)"
-)
-_MD_CODE = regex.compile(r"`([^`]*)`")
-_MD_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
-_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&nbsp;": " ", "&quot;": '"'}
-
-
-def strip_inline_markup(line: str) -> str:
-    line = _HTML_BREAK.sub(" ", line)
-    line = _HTML_TAG.sub("", line)
-    for entity, char in _ENTITIES.items():
-        line = line.replace(entity, char)
-    line = _MD_IMAGE_OR_LINK.sub(r"\1", line)
-    line = _MD_CODE.sub(r"\1", line)
-    for _ in range(2):
-        line = _MD_STRONG.sub(r"\2", line)
-    line = _MD_EMPH.sub(lambda m: m.group(1) or m.group(2), line)
-    line = line.replace("**", "")
-    return _MD_ESCAPE.sub(r"\1", line)
-
-
 # --- Line classes -----------------------------------------------------------------------
 
-_ATX_HEADING = regex.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _RULE = regex.compile(r"^\s{0,3}([-*_=])(\s*\1){2,}\s*$")
-_BULLET = regex.compile(rf"^\s*(?:[{DASHES}{BULLETS}*+]|o(?=\s))\s+(.*)$")
 _NUMBERED = regex.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[A-Z]\))\s+(.*)$")
 # "2.1 Giltighetstid", "IV. PRIORITERADE OMRÅDEN", "§ 4 Fokusområden"
 _NUMBERED_HEADING = regex.compile(rf"^\s*(?P<number>{NUMBERING.pattern})\s+(?P<title>\p{{Lu}}.*)$")
 _TABLE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_QUOTE = regex.compile(r"^\s*>\s?")
 _DATE_LIKE = regex.compile(r"\d{4}-\d{2}|\d{1,2}\s+\p{Ll}+\s+\d{4}")
 
 
@@ -213,7 +181,7 @@ def read_text(path: Path, fmt: str, limits: Limits) -> Document:
 
     data = read_snapshot(path, max_bytes, too_big)
     text, warnings = decode_text(data, path)
-    if _HTML_START.match(data[:4096]):
+    if HTML_START.match(data[:4096]):
         warnings.append(
             "an HTML page, not plain text: tags were stripped, but menus, scripts and "
             "styles may have been read as text"
@@ -228,10 +196,7 @@ def read_text(path: Path, fmt: str, limits: Limits) -> Document:
     builder.warnings.extend(warnings)
     lines, chrome = drop_boilerplate(text.split("\n"))
     if chrome:
-        builder.warnings.append(
-            f"dropped {chrome} line(s) of web-page navigation and boilerplate (menus, "
-            "cookie notices, breadcrumbs, share links, page stamps)"
-        )
+        builder.warnings.append(chrome_warning(chrome))
     lines = _drop_running_lines(lines)
     builder.wrap_width = wrap_width(lines)
     paras = _run_in_headings(_guess_headings(_paragraphs(lines)))
@@ -257,106 +222,6 @@ def read_text(path: Path, fmt: str, limits: Limits) -> Document:
     if not builder.blocks:
         raise InputError(path, "no text in file")
     return builder.build()
-
-
-# --- Web-page chrome ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Boilerplate:
-    """The patterns of ``data/boilerplate.toml``, compiled once per process."""
-
-    lines: regex.Pattern[str]
-    link_list_headings: regex.Pattern[str]
-    short_words: int
-
-
-@cache
-def boilerplate() -> Boilerplate:
-    raw = tomllib.loads(
-        resources.files("samverkan_extract.data").joinpath("boilerplate.toml").read_text("utf-8")
-    )
-
-    def alternation(patterns: list[str]) -> regex.Pattern[str]:
-        return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.I | regex.V0)
-
-    return Boilerplate(
-        lines=alternation([p for group in raw["lines"].values() for p in group]),
-        link_list_headings=alternation(raw["link_list_headings"]["patterns"]),
-        short_words=int(raw["short_words"]),
-    )
-
-
-_ITEM_GAP = regex.compile(r"\s+[·|•]\s+|\t+|[ \u00a0]{3,}")
-
-
-def _plain(line: str) -> str:
-    """A line as the boilerplate patterns see it: Markdown markup and list markers gone,
-    spaces folded."""
-    line = _QUOTE.sub("", line)
-    if m := _ATX_HEADING.match(line):
-        line = m.group(2)
-    elif m := _BULLET.match(line):
-        line = m.group(1)
-    line = _MD_IMAGE_OR_LINK.sub(r"\1", line)  # a link around an image: twice
-    return clean_line(strip_inline_markup(line)).strip(" |")
-
-
-def _is_short(raw: str, plain: str, words: int) -> bool:
-    """A menu entry, a site name, a footer's row of items: a few words, or a row of such
-    items set apart by dots, bars or wide gaps; never a sentence or a lead-in."""
-    if not plain or plain[-1] in ".:;!?" or _ATX_HEADING.match(raw):
-        return False
-    items = [i for i in _ITEM_GAP.split(raw.strip()) if i.strip()]
-    return all(len(_plain(i).split()) <= words for i in items)
-
-
-def drop_boilerplate(lines: list[str]) -> tuple[list[str], int]:
-    """The lines without the web-page chrome described in ``data/boilerplate.toml``, and
-    how many were dropped. A dropped line leaves a blank line, so paragraphs stay apart."""
-    bp = boilerplate()
-    plain = [_plain(x) for x in lines]
-    nav = [bool(p) and bp.lines.fullmatch(p) is not None for p in plain]
-    paras: list[range] = []
-    start = None
-    for i, p in enumerate([*plain, ""]):
-        if p and start is None:
-            start = i
-        elif not p and start is not None:
-            paras.append(range(start, i))
-            start = None
-
-    def chrome(k: int) -> bool:
-        para = paras[k]
-        if len(para) == 1 and bp.link_list_headings.fullmatch(plain[para[0]]):
-            return True  # a heading over a list of links, marked up as a heading
-        return all(nav[i] or _is_short(lines[i], plain[i], bp.short_words) for i in para)
-
-    def link_list(k: int) -> list[int]:
-        """The paragraphs of a list of links that opens at paragraph ``k``: its heading
-        over two or more short lines (under it, or in the next paragraph)."""
-        para = paras[k]
-        if not bp.link_list_headings.fullmatch(plain[para[0]]):
-            return []
-        if len(para) >= 3 and chrome(k):
-            return [k]
-        nxt = k + 1
-        if len(para) == 1 and nxt < len(paras) and len(paras[nxt]) >= 2 and chrome(nxt):
-            return [k, nxt]
-        return []
-
-    drop = {i for i, n in enumerate(nav) if n}
-    for order in (range(len(paras)), range(len(paras) - 1, -1, -1)):
-        for k in order:
-            if not chrome(k):
-                break
-            if any(nav[i] for i in paras[k]):
-                drop.update(paras[k])
-            for j in link_list(k):
-                drop.update(paras[j])
-    if not drop:
-        return lines, 0
-    return ["" if i in drop else x for i, x in enumerate(lines)], len(drop)
 
 
 def wrap_width(lines: list[str]) -> int | None:
@@ -441,11 +306,11 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
             close_table()
             paras.append(_Para("header", [strip_inline_markup(raw[1:])]))
             continue
-        line = _QUOTE.sub("", raw)
+        line = QUOTE.sub("", raw)
         if _TABLE_ROW.match(line):
             close()
             if not _TABLE_RULE.match(line):
-                cells = [_HTML_BREAK.sub("\n", c) for c in line.strip().strip("|").split("|")]
+                cells = [HTML_BREAK.sub("\n", c) for c in line.strip().strip("|").split("|")]
                 table.append(
                     ["\n".join(map(strip_inline_markup, c.split("\n"))).strip() for c in cells]
                 )
@@ -463,11 +328,11 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
                 )
             close()
             continue
-        if m := _ATX_HEADING.match(line):
+        if m := ATX_HEADING.match(line):
             close()
             paras.append(_Para("heading", [strip_inline_markup(m.group(2))], len(m.group(1)), True))
             continue
-        m = _BULLET.match(line) or _NUMBERED.match(line)
+        m = BULLET_LINE.match(line) or _NUMBERED.match(line)
         if m:
             close()
             indent = len(line) - len(line.lstrip(" \t"))
