@@ -216,7 +216,7 @@ def _resolve(ctx: Context, entry: str) -> Resolved | None:
         return Resolved("police")
     found = next(find_municipalities(entry), None)
     if found is not None:
-        return Resolved("municipality", municipality=found[1])
+        return Resolved("municipality", municipality=found.info)
     if (
         ctx.kb.pattern("signatures", "org_words").search(entry)
         and not entry.endswith(":")
@@ -228,7 +228,7 @@ def _resolve(ctx: Context, entry: str) -> Resolved | None:
 
 def _starts_with_municipality(entry: str) -> bool:
     found = next(find_municipalities(entry), None)
-    return found is not None and found[0].start() == 0
+    return found is not None and found.start == 0
 
 
 def _org_number(entry: str) -> str | None:
