@@ -15,11 +15,13 @@ with the warning ``not_an_agreement: ...``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import regex
 
 from samverkan_extract.document import Document
+from samverkan_extract.extractors.organisations import find_municipalities
 from samverkan_extract.knowledge import Knowledge, compile_terms, knowledge
 from samverkan_extract.sections import Section
 
@@ -110,6 +112,8 @@ class _Rules:
     patterns: dict[str, list[regex.Pattern[str]]]
     weights: dict[str, tuple[float, int]]  # weight, saturate
     heading_topics: frozenset[str]
+    # Signals that also count the municipalities named (every written form in the table).
+    municipality_names: frozenset[str]
     other_genres: dict[str, tuple[int, float, list[regex.Pattern[str]]]]
 
 
@@ -123,15 +127,15 @@ def _build_rules(kb: Knowledge) -> _Rules:
     patterns: dict[str, list[regex.Pattern[str]]] = {}
     weights: dict[str, tuple[float, int]] = {}
     heading_topics: frozenset[str] = frozenset()
+    names: set[str] = set()
     for name, signal in spec["signals"].items():
         weights[name] = (float(signal["weight"]), max(1, int(signal["saturate"])))
         if "topics" in signal:
             heading_topics = frozenset(signal["topics"])
             continue
-        found = [compile_terms(signal.get("patterns", []), signal.get("acronyms", []))]
+        patterns[name] = [compile_terms(signal.get("patterns", []), signal.get("acronyms", []))]
         if signal.get("municipality_names"):
-            found.append(_municipality_names())
-        patterns[name] = found
+            names.add(name)
     return _Rules(
         threshold=float(spec["threshold"]),
         doubtful_from=float(spec["doubtful_from"]),
@@ -144,6 +148,7 @@ def _build_rules(kb: Knowledge) -> _Rules:
         patterns=patterns,
         weights=weights,
         heading_topics=heading_topics,
+        municipality_names=frozenset(names),
         other_genres={
             name: (
                 int(g["min_markers"]),
@@ -153,12 +158,6 @@ def _build_rules(kb: Knowledge) -> _Rules:
             for name, g in spec.get("other_genres", {}).items()
         },
     )
-
-
-def _municipality_names() -> regex.Pattern[str]:
-    """Every written form of every municipality in the reference table, as written."""
-    forms = [regex.escape(form) for form, _ in knowledge().municipality_forms()]
-    return regex.compile(rf"(?<![\w-])(?:{'|'.join(forms)})(?![\w-])")
 
 
 def _count(patterns: list[regex.Pattern[str]], text: str, most: int) -> int:
@@ -196,6 +195,8 @@ def assess(document: Document, sections: list[Section]) -> Genre:
     for name, (weight, saturate) in rules.weights.items():
         if name in rules.patterns:
             hits = _count(rules.patterns[name], text, saturate)
+            if name in rules.municipality_names and hits < saturate:
+                hits += sum(1 for _ in islice(find_municipalities(text), saturate - hits))
         else:
             hits = len({s.topic for s in sections if s.topic} & rules.heading_topics)
         signals[name] = Signal(name, hits, weight * min(hits, saturate) / saturate)
