@@ -3,7 +3,7 @@
 A line opens an item when its first word is
 
 1. a bullet (``common.BULLETS``), standing alone or glued to the text ("•Text");
-2. on a scan, a mark Tesseract reads a bullet as (``ocr.BULLET_TOKENS``: "«", "e",
+2. on a scan, a mark Tesseract reads a bullet as (``ocr_words.BULLET_TOKENS``: "«", "e",
    "*" ...) standing apart from the text, or such a sign (or an opening quote that is
    never closed) glued to a capitalised word ("«Kommunen");
 3. a dash (``common.DASHES``) or an item number ("1.", "a)", "(2)") that opens a
@@ -22,7 +22,7 @@ from typing import NamedTuple
 import regex
 
 from samverkan_extract.readers.common import BULLETS, DASHES
-from samverkan_extract.readers.ocr import BULLET_TOKENS
+from samverkan_extract.readers.ocr_words import BULLET_TOKENS
 from samverkan_extract.readers.pdf.model import Line, join_words
 
 # A gap this share of the font size after a dash or number sets it apart as a marker.

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from samverkan_extract.readers import ocr
+from samverkan_extract.readers.ocr_words import OcrWord
 from samverkan_extract.readers.pdf.model import Word
 
 
@@ -23,7 +24,7 @@ def scanned_words(image: Any, scale: float = 1.0) -> list[Word]:
     return words_in_points(ocr.read_image(image, ocr.RESOLUTION * scale), scale)
 
 
-def words_in_points(words: list[ocr.OcrWord], scale: float = 1.0) -> list[Word]:
+def words_in_points(words: list[OcrWord], scale: float = 1.0) -> list[Word]:
     """Tesseract's words (pixels) as the page model's, straightened, in points."""
     out = []
     s = ocr.SCALE / scale
