@@ -168,3 +168,20 @@ def test_a_neighbour_named_in_a_later_opening_paragraph_is_not_a_party(tmp_path:
     )
     record = extract(path)
     assert [p.name for p in record.parties if p.kind == "municipality"] == ["Tierps kommun"]
+
+
+def test_a_grid_of_name_title_cells_under_their_own_date_cells(tmp_path: Path) -> None:
+    path = tmp_path / "t.md"
+    path.write_text(
+        "# Samverkansöverenskommelse 2024–2027\n\nKävlinge kommun, Lomma kommun och "
+        "Polisen, lokalpolisområde Lund, ingår denna överenskommelse.\n\n## Underskrifter\n\n"
+        "| | |\n|---|---|\n"
+        "| Ort och datum: Kävlinge 2024-03-04 | Ort och datum: Lomma 2024-03-06 |\n"
+        "| **Anna Holm**, kommunstyrelsens ordförande, Kävlinge kommun | "
+        "**Per Dahl**, kommunstyrelsens ordförande, Lomma kommun |\n"
+        "| Ort och datum: Lund 2024-03-11 | |\n"
+        "| **Eva Lind**, lokalpolisområdeschef, Lokalpolisområde Lund | |\n",
+        encoding="utf-8",
+    )
+    dates = {s.name: s.signed_date for s in extract(path).signatories}
+    assert dates == {"Anna Holm": "2024-03-04", "Per Dahl": "2024-03-06", "Eva Lind": "2024-03-11"}

@@ -138,14 +138,17 @@ def _table_order(ctx: Context, cells: list[Block]) -> list[Block]:
     rows: dict[int, list[Block]] = {}
     for c in cells:
         rows.setdefault(c.row or 0, []).append(c)
-    side_by_side = any(
-        sum(any(is_person_name(ln) for ln in ctx.document.block_text(c).split("\n")) for c in row)
-        > 1
-        for row in rows.values()
-    )
+    side_by_side = any(sum(_names_a_person(ctx, c) for c in row) > 1 for row in rows.values())
     if side_by_side:
         return sorted(cells, key=lambda c: (c.col or 0, c.row or 0))
     return sorted(cells, key=lambda c: (c.row or 0, c.col or 0))
+
+
+def _names_a_person(ctx: Context, cell: Block) -> bool:
+    """A cell with a line that is a name, or opens with one ("**Ulf Persson**,
+    Kommunstyrelsens ordförande, Trelleborgs kommun")."""
+    lines = ctx.document.block_text(cell).split("\n")
+    return any(is_person_name(ln) or is_person_name(ln.split(",")[0].strip()) for ln in lines)
 
 
 def _lines_of(ctx: Context, block: Block, number: int) -> list[Line]:
