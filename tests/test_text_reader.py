@@ -73,3 +73,34 @@ def test_bad_text_is_one_clear_error(tmp_path: Path, content: bytes, problem: st
     path.write_bytes(content)
     with pytest.raises(InputError, match=problem):
         read_document(path)
+
+
+def test_a_space_aligned_table_with_wrapped_cells(tmp_path: Path) -> None:
+    """A cell of a later column wrapped onto a line of its own goes on in that cell (a
+    word broken at a hyphen joined again); a cell typed two spaces short of its column
+    is still two cells."""
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "Forum\n\n"
+        "   Ledningsgrupp        Kommunchefen och lokalpolis-      fyra gånger per år\n"
+        "                        områdeschefen\n"
+        "   Tierps trygghetsråd  Tierps kommun och polisen         varje tertial\n"
+        "   SSPF                 Socialtjänsten, skolan,           vid behov\n"
+        "                        polisen\n",
+        encoding="utf-8",
+    )
+    document = read_document(path)
+    cells = [
+        (b.row, b.col, document.block_text(b)) for b in document.blocks if b.kind == "table_cell"
+    ]
+    assert cells == [
+        (0, 0, "Ledningsgrupp"),
+        (0, 1, "Kommunchefen och lokalpolisområdeschefen"),
+        (0, 2, "fyra gånger per år"),
+        (1, 0, "Tierps trygghetsråd"),
+        (1, 1, "Tierps kommun och polisen"),
+        (1, 2, "varje tertial"),
+        (2, 0, "SSPF"),
+        (2, 1, "Socialtjänsten, skolan, polisen"),
+        (2, 2, "vid behov"),
+    ]

@@ -19,7 +19,7 @@ from typing import BinaryIO, NoReturn
 
 import regex
 
-from samverkan_extract.document import Document
+from samverkan_extract.document import Document, is_hyphenated
 from samverkan_extract.errors import InputError
 from samverkan_extract.knowledge import knowledge
 from samverkan_extract.limits import Limits
@@ -162,7 +162,9 @@ def column_cells(line: str) -> list[tuple[int, str]] | None:
 def column_runs(lines: list[str]) -> dict[int, tuple[int, list[list[str]]]]:
     """Runs of two or more column lines (blank lines between allowed), as tables keyed by
     their first line: (index after the run, rows). Tab-separated cells are placed by
-    their order; space-aligned cells by their position under the widest line's cells."""
+    their order; space-aligned cells by their position under the widest line's cells. A
+    cell's text wrapped onto the next line alone, starting under the cell, goes on in
+    that cell ("Kommundirektörerna och lokalpolis-" / "områdeschefen")."""
     runs: dict[int, tuple[int, list[list[str]]]] = {}
     i = 0
     while i < len(lines):
@@ -170,56 +172,107 @@ def column_runs(lines: list[str]) -> dict[int, tuple[int, list[list[str]]]]:
             i += 1
             continue
         j, members = i, []
-        more: dict[int, str] = {}  # words of a member's first cell on the lines after it
+        more: dict[int, list[tuple[int, str]]] = {}  # a member's wrapped cell text: (start, text)
         while j < len(lines) and (not lines[j].strip() or column_cells(lines[j]) is not None):
             if lines[j].strip():
                 members.append(lines[j])
             j += 1
-            # a first cell that cannot end where it does ("Polismyndigheten,
-            # lokalpolisområde") goes on alone on the next line ("Sandviken")
-            while j < len(lines) and members and _continues_first_cell(members[-1], lines[j]):
-                n = len(members) - 1
-                more[n] = f"{more.get(n, '')} {lines[j].strip()}".strip()
+            while j < len(lines) and members:
+                start = _continued_cell(members[-1], lines[j])
+                if start is None:
+                    break
+                more.setdefault(len(members) - 1, []).append((start, lines[j].strip()))
                 j += 1
         while j > i and not lines[j - 1].strip():
             j -= 1
         if len(members) >= 2:
             rows = column_rows(members)
-            for n, words in more.items():
-                rows[n][0] = f"{rows[n][0]} {words}".strip()
+            anchors = _anchors(members)
+            for n, wraps in more.items():
+                for start, words in wraps:
+                    col = _column_at(anchors, start) if anchors else 0
+                    rows[n][col] = _joined(rows[n][col], words)
             runs[i] = (j, rows)
         i = max(j, i + 1)
     return runs
 
 
-def _continues_first_cell(row: str, line: str) -> bool:
+def _continued_cell(row: str, line: str) -> int | None:
+    """Where the cell of ``row`` starts that ``line`` goes on, or None. The first cell
+    goes on only where it cannot end as it does ("Polismyndigheten, lokalpolisområde" /
+    "Sandviken"); a later cell where the line starts under it (a prose line never starts
+    that far in)."""
     cells = column_cells(row)
     if not cells or not line.strip() or column_cells(line) is not None:
-        return False
-    first = cells[0][1]
-    words = first.split()
-    open_end = first.endswith(",") or (
-        words[-1].casefold() in knowledge().vocabulary["layout"]["open_endings"]
-    )
+        return None
+    if len(line.strip()) > COLUMN_CELL_MAX:
+        return None
     indent = len(line) - len(line.lstrip())
-    return open_end and abs(indent - cells[0][0]) <= 2 and len(line.strip()) <= COLUMN_CELL_MAX
+    first_start, first = cells[0]
+    if abs(indent - first_start) <= 2:
+        words = first.split()
+        open_end = first.endswith(",") or (
+            words[-1].casefold() in knowledge().vocabulary["layout"]["open_endings"]
+        )
+        return first_start if open_end else None
+    for start, _ in cells[1:]:
+        if abs(indent - start) <= 1:
+            return start
+    return None
+
+
+def _joined(cell: str, words: str) -> str:
+    """A cell's text and its wrapped words: a word broken at a hyphen is joined again
+    ("lokalpolis-" / "områdeschefen"), a compound keeps its hyphen ("SSPF-" / "gruppen")."""
+    if is_hyphenated(cell, words):
+        return f"{cell[:-1]}{words}"
+    if cell.endswith("-") and words[:1].islower():
+        return f"{cell}{words}"
+    return f"{cell} {words}".strip()
+
+
+def _anchors(members: list[str]) -> list[int]:
+    """Where the widest line's cells start (none for tab-separated lines)."""
+    if any("\t" in m for m in members):
+        return []
+    cells = [column_cells(m) or [] for m in members]
+    return [start for start, _ in max(cells, key=len)]
+
+
+def _column_at(anchors: list[int], start: int) -> int:
+    return max((k for k, a in enumerate(anchors) if a <= start + 2), default=0)
 
 
 def column_rows(members: list[str]) -> list[list[str]]:
-    """The rows of a run of column lines, each as many cells wide as the widest line."""
+    """The rows of a run of column lines, each as many cells wide as the widest line. A
+    space-aligned cell running over a column's start with two spaces before it is two
+    cells ("Kungsörs trygghetsråd  Kungsörs kommun och polisen")."""
     cells = [column_cells(m) or [] for m in members]
     width = max(len(c) for c in cells)
     if any("\t" in m for m in members):
         return [[text for _, text in row] + [""] * (width - len(row)) for row in cells]
-    anchors = [start for start, _ in max(cells, key=len)]
+    anchors = _anchors(members)
     rows = []
     for row in cells:
         out = [""] * width
-        for start, text in row:
-            col = max((k for k, a in enumerate(anchors) if a <= start + 2), default=0)
+        for start, text in _split_at(row, anchors):
+            col = _column_at(anchors, start)
             out[col] = f"{out[col]} {text}".strip()
         rows.append(out)
     return rows
+
+
+def _split_at(row: list[tuple[int, str]], anchors: list[int]) -> list[tuple[int, str]]:
+    out = []
+    for start, text in row:
+        cut = 0
+        for a in anchors:
+            k = a - start
+            if cut + 2 < k < len(text) and text[k - 2 : k] == "  " and text[k] != " ":
+                out.append((start + cut, text[cut:k].strip()))
+                cut = k
+        out.append((start + cut, text[cut:].strip()))
+    return out
 
 
 def mb(size_mb: float) -> str:
