@@ -185,3 +185,23 @@ def test_a_grid_of_name_title_cells_under_their_own_date_cells(tmp_path: Path) -
     )
     dates = {s.name: s.signed_date for s in extract(path).signatories}
     assert dates == {"Anna Holm": "2024-03-04", "Per Dahl": "2024-03-06", "Eva Lind": "2024-03-11"}
+
+
+@pytest.mark.parametrize(
+    ("line", "references"),
+    [
+        ("Dnr KS.2022.0145", ["KS.2022.0145"]),
+        ("Diarienummer: Ks 2024/77", ["Ks 2024/77"]),
+        ("Diarienummer: KS 2019/31 (Mora), KS 2019/204 (Orsa)", ["KS 2019/31", "KS 2019/204"]),
+    ],
+)
+def test_reference_numbers_as_registries_write_them(
+    tmp_path: Path, line: str, references: list[str]
+) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(
+        f"Samverkansöverenskommelse\n{line}\n\nMora kommun och Polisen, lokalpolisområde "
+        "Mora, samverkar för ökad trygghet.\n",
+        encoding="utf-8",
+    )
+    assert [r.value for r in extract(path).reference_numbers] == references

@@ -25,9 +25,13 @@ REFERENCE_LABEL = regex.compile(
     r"vår\s+beteckning|beteckning|vårt\s+dnr|reg\.?\s*nr|saknr)\.?"
     r"(?-i:(?:[ \t]+\p{Ll}+){0,2})\s*:?\s*"  # "Ärendenummer kommunen: ..."
 )
+# "KS 2015/412", "KS.2021.0098", "Kom 2023/187", "KS24/0789".
 REFERENCE = regex.compile(
-    r"(?<![\w/.])(?:[A-ZÅÄÖ]{1,5}[ /-]?){0,2}\d{1,4}(?:[./:-]\d{1,6}){1,3}(?![\w/])"
+    r"(?<![\w/.])(?:(?:[A-ZÅÄÖ]{1,5}|[A-ZÅÄÖ][a-zåäö]{1,3})[ /.-]?){0,2}"
+    r"\d{1,4}(?:[./:-]\d{1,6}){1,3}(?![\w/])"
 )
+# Between two references after one label: "KS 2015/412 (Lindesberg), KS 2015/188".
+NEXT_REFERENCE = regex.compile(r"[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*(?:,|;|och)[ \t]*")
 # A registry stamp at the head of the document: the body that registered it and the date
 # ("Kommunstyrelsen 2013-02-11", "Socialnämnden 2024-05-02").
 STAMP = regex.compile(
@@ -129,11 +133,13 @@ def extract_reference_numbers(ctx: Context) -> list[Item]:
     text = ctx.text
     for m in REFERENCE_LABEL.finditer(text):
         ref = REFERENCE.match(text, m.end())
-        if ref:
+        while ref:
             value = clean_value(ref.group())
             found.setdefault(
                 value, Item(value=value, evidence=ctx.evidence(ref.start(), ref.end()))
             )
+            gap = NEXT_REFERENCE.match(text, ref.end())
+            ref = REFERENCE.match(text, gap.end()) if gap else None
     head_end = _head_end(ctx)
     for m in POLICE_REFERENCE.finditer(text, 0, head_end):
         value = m.group()
