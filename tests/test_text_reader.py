@@ -104,3 +104,52 @@ def test_a_space_aligned_table_with_wrapped_cells(tmp_path: Path) -> None:
         (2, 1, "Socialtjänsten, skolan, polisen"),
         (2, 2, "vid behov"),
     ]
+
+
+def test_tables_drawn_in_ascii(tmp_path: Path) -> None:
+    """A table drawn with '+---+' borders: its rows are rows, not columns of spaces; a
+    line with an empty first cell goes on in the row above, and where a border stands
+    between every two rows, the lines between two borders are one row."""
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "Underskrifter\n\n"
+        "+--------------+-----------------------+-------------------+\n"
+        "| Namn         | Befattning            | Ort och datum     |\n"
+        "+==============+=======================+===================+\n"
+        "| Lena Ek      | Kommunstyrelsens      | Sala 2024-02-01   |\n"
+        "|              | ordförande            |                   |\n"
+        "| Olof Berg    | Lokalpolisområdes-    | Västerås          |\n"
+        "|              | chef                  | 2024-02-05        |\n"
+        "+--------------+-----------------------+-------------------+\n\n"
+        "Forum\n\n"
+        "+--------------------+-------------------+\n"
+        "| Forum              | Möten             |\n"
+        "+====================+===================+\n"
+        "| Trygghetsrådet     | fyra gånger       |\n"
+        "|                    | per år            |\n"
+        "+--------------------+-------------------+\n"
+        "| Polisens           | varje vecka       |\n"
+        "| lägesbildsmöte     |                   |\n"
+        "+--------------------+-------------------+\n",
+        encoding="utf-8",
+    )
+    document = read_document(path)
+    tables: dict[int, list[list[str]]] = {}
+    for b in document.blocks:
+        if b.kind == "table_cell" and b.table is not None and b.row is not None:
+            rows = tables.setdefault(b.table, [])
+            while len(rows) <= b.row:
+                rows.append([])
+            rows[b.row].append(document.block_text(b))
+    assert tables == {
+        0: [
+            ["Namn", "Befattning", "Ort och datum"],
+            ["Lena Ek", "Kommunstyrelsens\nordförande", "Sala 2024-02-01"],
+            ["Olof Berg", "Lokalpolisområdeschef", "Västerås\n2024-02-05"],
+        ],
+        1: [
+            ["Forum", "Möten"],
+            ["Trygghetsrådet", "fyra gånger\nper år"],
+            ["Polisens\nlägesbildsmöte", "varje vecka"],
+        ],
+    }

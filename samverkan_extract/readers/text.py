@@ -132,6 +132,8 @@ _NUMBERED = regex.compile(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[A-Z]\))\s+(.*)$")
 _NUMBERED_HEADING = regex.compile(rf"^\s*(?P<number>{NUMBERING.pattern})\s+(?P<title>\p{{Lu}}.*)$")
 _TABLE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# The border of a table drawn in ASCII ("+------+------+", "+======+").
+_GRID_BORDER = regex.compile(r"^\s*\+(?:[-=:]{2,}\+)+\s*$")
 _DATE_LIKE = regex.compile(r"\d{4}-\d{2}|\d{1,2}\s+\p{Ll}+\s+\d{4}")
 
 
@@ -275,8 +277,10 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
     paras: list[_Para] = []
     list_indents: list[int] = [0]  # indents of the open list levels
     current: _Para | None = None
-    table: list[list[str]] = []
-    runs = column_runs(lines)
+    table: list[tuple[bool, list[str]]] = []  # each row's cells, and a border above it
+    border = False  # the line before was a table border
+    # Lines of a table drawn with bars are no column lines, whatever their spacing.
+    runs = column_runs(["|" if _TABLE_ROW.match(x) or _GRID_BORDER.match(x) else x for x in lines])
     skip_to = 0
 
     def close() -> None:
@@ -287,7 +291,7 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
 
     def close_table() -> None:
         if table:
-            paras.append(_Para("table", [], rows=[r[:] for r in table]))
+            paras.append(_Para("table", [], rows=_table_rows(table)))
             table.clear()
 
     for i, raw in enumerate(lines):
@@ -307,14 +311,23 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
             paras.append(_Para("header", [strip_inline_markup(raw[1:])]))
             continue
         line = QUOTE.sub("", raw)
+        if _GRID_BORDER.match(line):
+            close()
+            border = True
+            continue
         if _TABLE_ROW.match(line):
             close()
             if not _TABLE_RULE.match(line):
                 cells = [HTML_BREAK.sub("\n", c) for c in line.strip().strip("|").split("|")]
                 table.append(
-                    ["\n".join(map(strip_inline_markup, c.split("\n"))).strip() for c in cells]
+                    (
+                        border,
+                        ["\n".join(map(strip_inline_markup, c.split("\n"))).strip() for c in cells],
+                    )
                 )
+            border = False
             continue
+        border = False
         close_table()
         if not line.strip():
             close()
@@ -357,6 +370,24 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
     close()
     close_table()
     return paras
+
+
+def _table_rows(lines: list[tuple[bool, list[str]]]) -> list[list[str]]:
+    """The rows of a table written with bars. In a table drawn with borders ("+----+"),
+    a row may take several lines: where a border stands between every two rows, the
+    lines between two borders are one row; else a line whose first cell is empty goes on
+    in the row above ("| Mönsterås |" over "| 2019-12-11 |" in the same column). Each
+    line of a cell stays a line of it."""
+    drawn = any(border for border, _ in lines)
+    between = sum(border for border, _ in lines[1:])
+    rows: list[list[str]] = []
+    for border, cells in lines:
+        goes_on = (between >= 2 and not border) or (not cells[0] and not border)
+        if drawn and rows and goes_on and len(cells) == len(rows[-1]):
+            rows[-1] = [f"{a}\n{b}".strip("\n") for a, b in zip(rows[-1], cells, strict=True)]
+        else:
+            rows.append(cells[:])
+    return rows
 
 
 def _guess_headings(paras: list[_Para]) -> list[_Para]:
