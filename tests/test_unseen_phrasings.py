@@ -205,3 +205,32 @@ def test_reference_numbers_as_registries_write_them(
         encoding="utf-8",
     )
     assert [r.value for r in extract(path).reference_numbers] == references
+
+
+def test_a_sentence_of_context_in_a_party_section_adds_no_party(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "Samverkansavtal 2022–2025\n\n1. Parter\n\nSöderköpings kommun, org.nr 212000-0472, "
+        "nedan kallad kommunen.\nPolismyndigheten, lokalpolisområde Norrköping, nedan kallad "
+        "polisen.\n\nSedan polisens omorganisation den 1 januari 2015 hör Söderköping till "
+        "lokalpolisområde Norrköping, som även omfattar Norrköpings kommun och Finspångs "
+        "kommun. Kommunens bostadsbolag deltar i delar av arbetet.\n\n2. Giltighetstid\n\n"
+        "Avtalet gäller 2022-01-01--2025-12-31.\n",
+        encoding="utf-8",
+    )
+    parties = [(p.kind, p.municipality_code or p.police_area) for p in extract(path).parties]
+    assert parties == [("municipality", "0582"), ("police", "Norrköping")]
+
+
+def test_a_neighbour_with_its_own_promises_is_not_a_party(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "Medborgarlöfte Arjeplog 2023\n\nMedborgarlöftet är ett gemensamt åtagande från "
+        "Polisen och Arjeplogs kommun. Arvidsjaurs kommun, som hör till samma "
+        "lokalpolisområde, har ett eget medborgarlöfte.\n\nVi lovar att:\n\n"
+        "• genomföra trygghetsvandringar\n",
+        encoding="utf-8",
+    )
+    assert [p.municipality_code for p in extract(path).parties if p.kind == "municipality"] == [
+        "2506"
+    ]

@@ -100,6 +100,7 @@ def extract_municipalities(ctx: Context) -> list[Municipality]:
 
 def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
     entries: list[tuple[int, int]] = []
+    prose: set[tuple[int, int]] = set()  # entries that are sentences of a long paragraph
     blocks = ctx.blocks_between(start, end)
     items = [b for b in blocks if b.kind in ("list_item", "table_cell")]
     if items:
@@ -115,11 +116,14 @@ def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
                 if len(line) <= 150:
                     entries.append((pos, pos + len(line)))
                 else:  # prose: a sentence at a time
-                    entries += [
+                    sentences = [
                         (max(pos, s.start_char), min(pos + len(line), s.end_char))
                         for s in ctx.sentences(pos, pos + len(line))
                     ]
+                    entries += sentences
+                    prose.update(sentences)
                 pos += len(line) + 1
+    prose = {part for s, e in prose for part in _affirmed(ctx, s, e)}
     entries = [part for s, e in entries for part in _affirmed(ctx, s, e)]
     # the sentence that says who the agreement is between names them all
     for s, e in entries:
@@ -127,14 +131,19 @@ def _parties_from_section(ctx: Context, start: int, end: int) -> list[Party]:
             mentions = find_mentions(ctx, s, e, others=True)
             if len(mentions) > 1:
                 return _parties_from(ctx, mentions, e)
-    parties = []
     sentence = ctx.kb.pattern("parties", "sentence")
+    found: list[tuple[bool, list[Party]]] = []
     for s, e in entries:
         mentions = find_mentions(ctx, s, e, others=True)
         if len(mentions) > 1 or (mentions and sentence.search(ctx.text, s, e)):
-            parties += _parties_from(ctx, mentions, e)
+            found.append(((s, e) in prose, _parties_from(ctx, mentions, e)))
         elif party := _party_from_entry(ctx, s, e, mentions[0].resolved if mentions else None):
-            parties.append(party)
+            found.append(((s, e) in prose, [party]))
+    # Entries that name the parties line by line say who they are; a sentence of prose
+    # beside them tells about them ("hör Finspång till lokalpolisområde Norrköping, som
+    # även omfattar Norrköpings kommun").
+    listed = sum(len(ps) for in_prose, ps in found if not in_prose) >= 2
+    parties = [p for in_prose, ps in found if not (listed and in_prose) for p in ps]
     if not parties and blocks:
         parties = _parties_in_prose(ctx, blocks[0].start, blocks[-1].end)
     return parties

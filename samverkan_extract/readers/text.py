@@ -423,7 +423,7 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
                 and _is_heading_line(m.group("title"))
                 and len(m.group("title").split()) <= 8
                 and not after_item
-                and _is_body(nxt)
+                and (_is_body(nxt) or (_names_section(m.group("title")) and _is_sentence(nxt)))
                 and nxt is not None
                 and (
                     nxt.kind != "list_item"
@@ -514,6 +514,11 @@ def _is_heading_line(line: str) -> bool:
     if len(words) > 1 and words[-1].casefold() in knowledge().vocabulary["layout"]["open_endings"]:
         return False  # "... mellan Exby kommun och": the sentence goes on below
     return not (line.endswith(".") and len(words) > 8)
+
+
+def _is_sentence(para: _Para | None) -> bool:
+    """A short paragraph that is a whole sentence ("Avtalet gäller 2022--2025.")."""
+    return para is not None and para.kind == "paragraph" and " ".join(para.lines).endswith(".")
 
 
 def _is_body(para: _Para | None) -> bool:
