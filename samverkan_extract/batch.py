@@ -38,6 +38,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from samverkan_extract.batch_memory import (
+    limit_memory,
+    memory_limit,
+    memory_limit_supported,
+    peak_resident,
+    reset_peak,
+    resident,
+    status_bytes,
+)
 from samverkan_extract.errors import InputError, SamverkanError, TimeLimitExceeded
 from samverkan_extract.limits import DEFAULT_LIMITS, Limits
 from samverkan_extract.output import atomic_path, escape_surrogates, json_text
@@ -160,85 +169,11 @@ def _timeout(path: Path | str, limits: Limits) -> ErrorRecord:
 
 
 def _memory_message(limits: Limits) -> str:
-    if limits.max_memory_mb > 0 and _memory_limit_supported():
+    if limits.max_memory_mb > 0 and memory_limit_supported():
         return (
             f"ran out of memory: over the limit of {limits.max_memory_mb:,.0f} MB (--max-memory-mb)"
         )
     return "ran out of memory reading the file"
-
-
-# --- Memory ---------------------------------------------------------------------------
-
-
-def _memory_limit_supported() -> bool:
-    return sys.platform.startswith("linux") or sys.platform == "darwin"
-
-
-def _resident(pid: int | str = "self") -> int:
-    """A process's resident memory in bytes (0 where it cannot be read)."""
-    try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _status_bytes(field: str) -> int:
-    """A size from ``/proc/self/status`` in bytes ("VmData", "RssAnon", "VmHWM"); 0 where
-    there is none."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
-def _data_size() -> int:
-    """This process's private writable memory in bytes (heap and anonymous mappings:
-    what ``RLIMIT_DATA`` counts), or its address space where that cannot be read."""
-    data = _status_bytes("VmData")
-    if data:
-        return data
-    try:
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _limit_memory(grow_mb: float) -> Callable[[], None]:
-    """Let this process allocate at most ``grow_mb`` more memory: ``RLIMIT_DATA`` on
-    Linux (heap and anonymous mappings, not the libraries' code), ``RLIMIT_AS``
-    elsewhere. An allocation past it raises ``MemoryError``. Returns what undoes it."""
-    if grow_mb <= 0 or not _memory_limit_supported():
-        return lambda: None
-    import resource
-
-    kind = resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
-    old = resource.getrlimit(kind)
-    soft = _data_size() + int(grow_mb * 2**20)
-    for bound in old:
-        if bound != resource.RLIM_INFINITY:
-            soft = min(soft, bound)
-    try:
-        resource.setrlimit(kind, (soft, old[1]))
-    except (ValueError, OSError):
-        return lambda: None
-    return lambda: resource.setrlimit(kind, old)
-
-
-@contextmanager
-def memory_limit(grow_mb: float) -> Iterator[None]:
-    """``_limit_memory`` for the block: the batch turns a ``MemoryError`` in it into the
-    file's error record; the previous limit comes back afterwards."""
-    undo = _limit_memory(grow_mb)
-    try:
-        yield
-    finally:
-        undo()
 
 
 # --- Signals --------------------------------------------------------------------------
@@ -300,7 +235,7 @@ def run_batch(
 def _in_process(paths: list[Path], limits: Limits) -> Iterator[Result]:
     _warm_up()
     for path in paths:
-        start = _reset_peak()
+        start = reset_peak()
         hook, sys.unraisablehook = sys.unraisablehook, _ignore
         try:
             with memory_limit(limits.max_memory_mb):
@@ -315,21 +250,6 @@ def _ignore(unraisable: Any) -> None:
     memory): the file's own record says what went wrong; no traceback on the terminal."""
 
 
-def _reset_peak() -> int:
-    """Start counting this process's peak resident memory afresh (Linux: clear_refs);
-    returns what it holds now."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-            fh.write("5")
-    except OSError:
-        pass
-    return _resident()
-
-
-def _peak_resident() -> int:
-    return _status_bytes("VmHWM")
-
-
 def _blame_memory(result: Result, path: Path, limits: Limits, ceiling: float) -> Result:
     """A file that failed when its process had reached its memory limit ran out of
     memory, whatever the library said (near the limit, ``regex`` reports "invalid RE
@@ -338,7 +258,7 @@ def _blame_memory(result: Result, path: Path, limits: Limits, ceiling: float) ->
         limits.max_memory_mb > 0
         and isinstance(result, ErrorRecord)
         and result.error.type not in ("Timeout", "MemoryError")
-        and _peak_resident() > ceiling - 0.25 * limits.max_memory_mb * 2**20
+        and peak_resident() > ceiling - 0.25 * limits.max_memory_mb * 2**20
     ):
         return _error(path, "MemoryError", _memory_message(limits))
     return result
@@ -464,7 +384,7 @@ class _Pool:
             if worker.task is None:
                 continue
             index, path = worker.task
-            worker.peak = max(worker.peak, _resident(worker.process.pid))
+            worker.peak = max(worker.peak, resident(worker.process.pid))
             if limits.seconds_per_file > 0 and now - worker.started > deadline:
                 result = _timeout(path, limits)
             elif budget > 0 and worker.peak > budget:
@@ -667,16 +587,16 @@ def _serve(conn: multiprocessing.connection.Connection, limits: Limits) -> None:
     except BaseException as exc:  # noqa: BLE001 - told to the parent, which reports it
         conn.send(("failed", f"the worker process cannot start: {exc!r}"[:300]))
         return
-    idle = _resident()
+    idle = resident()
     conn.send(("ready", idle))
     # A file may allocate what the limit leaves above the idle worker, less the memory
     # the worker has reserved but not yet touched (it becomes resident without a new
     # allocation), so that its resident memory cannot pass the limit; the parent stops
     # a worker whose resident memory nears the limit before it gets there.
-    untouched = max(0, _status_bytes("VmData") - _status_bytes("RssAnon"))
+    untouched = max(0, status_bytes("VmData") - status_bytes("RssAnon"))
     grow = (limits.max_memory_mb * 2**20 - idle - untouched) / 2**20
     if limits.max_memory_mb > 0:
-        _limit_memory(max(grow, 1.0))  # for the rest of its life: it ends after running out
+        limit_memory(max(grow, 1.0))  # for the rest of its life: it ends after running out
     _serve_files(conn, limits)
 
 
@@ -686,7 +606,7 @@ def _serve_files(conn: multiprocessing.connection.Connection, limits: Limits) ->
         if task is None:
             return
         index, path = task
-        _reset_peak()
+        reset_peak()
         result = _blame_memory(
             extract_one(path, limits), path, limits, limits.max_memory_mb * 2**20
         )
