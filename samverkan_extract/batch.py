@@ -41,18 +41,22 @@ from typing import IO, Any
 from samverkan_extract.batch_memory import (
     limit_memory,
     memory_limit,
-    memory_limit_supported,
-    peak_resident,
     reset_peak,
     resident,
     status_bytes,
 )
+from samverkan_extract.batch_records import (
+    Result,
+    blame_memory,
+    error_record,
+    memory_message,
+    timeout_record,
+)
 from samverkan_extract.errors import InputError, SamverkanError, TimeLimitExceeded
 from samverkan_extract.limits import DEFAULT_LIMITS, Limits
 from samverkan_extract.output import atomic_path, escape_surrogates, json_text
-from samverkan_extract.schema import Agreement, ErrorInfo, ErrorRecord
+from samverkan_extract.schema import Agreement, ErrorRecord
 
-Result = Agreement | ErrorRecord
 Progress_ = Callable[[int, int, Path], None]
 
 # A worker stuck past its time limit where the limit cannot reach it (inside C code) is
@@ -142,38 +146,20 @@ def extract_one(path: Path, limits: Limits = DEFAULT_LIMITS) -> Result:
         with _time_limit(limits.seconds_per_file):
             return extract_agreement(read_document(path, limits))
     except InputError as exc:
-        return _error(path, type(exc).__name__, exc.problem)
+        return error_record(path, type(exc).__name__, exc.problem)
     except TimeLimitExceeded:
-        return _timeout(path, limits)
+        return timeout_record(path, limits)
     except SamverkanError as exc:
-        return _error(path, type(exc).__name__, str(exc))
+        return error_record(path, type(exc).__name__, str(exc))
     except MemoryError:
-        return _error(path, "MemoryError", _memory_message(limits))
+        return error_record(path, "MemoryError", memory_message(limits))
     except RecursionError:
-        return _error(path, "RecursionError", "nested too deeply to read (a loop in the file?)")
+        return error_record(
+            path, "RecursionError", "nested too deeply to read (a loop in the file?)"
+        )
     except Exception as exc:  # noqa: BLE001 - a batch reports, it does not crash
         message = str(exc).splitlines()[0] if str(exc) else ""
-        return _error(path, type(exc).__name__, f"unexpected error: {message}"[:300])
-
-
-def _error(path: Path | str, kind: str, message: str) -> ErrorRecord:
-    """The error record; its message is one line, since the CLI prints one per file."""
-    message = " ".join(message.split()) or kind
-    return ErrorRecord(error=ErrorInfo(path=str(path), type=kind, message=message))
-
-
-def _timeout(path: Path | str, limits: Limits) -> ErrorRecord:
-    return _error(
-        path, "Timeout", f"took longer than {limits.seconds_per_file:g} s (limit per file)"
-    )
-
-
-def _memory_message(limits: Limits) -> str:
-    if limits.max_memory_mb > 0 and memory_limit_supported():
-        return (
-            f"ran out of memory: over the limit of {limits.max_memory_mb:,.0f} MB (--max-memory-mb)"
-        )
-    return "ran out of memory reading the file"
+        return error_record(path, type(exc).__name__, f"unexpected error: {message}"[:300])
 
 
 # --- Signals --------------------------------------------------------------------------
@@ -242,26 +228,12 @@ def _in_process(paths: list[Path], limits: Limits) -> Iterator[Result]:
                 result = extract_one(path, limits)
         finally:
             sys.unraisablehook = hook
-        yield _blame_memory(result, path, limits, start + limits.max_memory_mb * 2**20)
+        yield blame_memory(result, path, limits, start + limits.max_memory_mb * 2**20)
 
 
 def _ignore(unraisable: Any) -> None:
     """An error in a finaliser while a file is read (a parser closed after running out of
     memory): the file's own record says what went wrong; no traceback on the terminal."""
-
-
-def _blame_memory(result: Result, path: Path, limits: Limits, ceiling: float) -> Result:
-    """A file that failed when its process had reached its memory limit ran out of
-    memory, whatever the library said (near the limit, ``regex`` reports "invalid RE
-    code" and libxml2 a syntax error)."""
-    if (
-        limits.max_memory_mb > 0
-        and isinstance(result, ErrorRecord)
-        and result.error.type not in ("Timeout", "MemoryError")
-        and peak_resident() > ceiling - 0.25 * limits.max_memory_mb * 2**20
-    ):
-        return _error(path, "MemoryError", _memory_message(limits))
-    return result
 
 
 def _on_executor(executor: Executor, paths: list[Path], limits: Limits) -> Iterator[Result]:
@@ -285,18 +257,18 @@ def _future_result(path: Path, future: Future[Result], limits: Limits) -> Result
     try:
         result = future.result()
     except CancelledError:
-        return _error(path, "Cancelled", "the executor cancelled this file")
+        return error_record(path, "Cancelled", "the executor cancelled this file")
     except FutureTimeout:
-        return _timeout(path, limits)
+        return timeout_record(path, limits)
     except TimeLimitExceeded:
-        return _timeout(path, limits)
+        return timeout_record(path, limits)
     except Exception as exc:  # noqa: BLE001 - BrokenExecutor, a lost worker, a pickling error
         kind = "WorkerCrashed" if "Broken" in type(exc).__name__ else type(exc).__name__
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return _error(path, kind, f"the executor failed on this file: {message}"[:300])
+        return error_record(path, kind, f"the executor failed on this file: {message}"[:300])
     if isinstance(result, Agreement | ErrorRecord):
         return result
-    return _error(path, "WorkerCrashed", f"the executor returned {type(result).__name__}")
+    return error_record(path, "WorkerCrashed", f"the executor returned {type(result).__name__}")
 
 
 # --- The worker pool ------------------------------------------------------------------
@@ -386,9 +358,9 @@ class _Pool:
             index, path = worker.task
             worker.peak = max(worker.peak, resident(worker.process.pid))
             if limits.seconds_per_file > 0 and now - worker.started > deadline:
-                result = _timeout(path, limits)
+                result = timeout_record(path, limits)
             elif budget > 0 and worker.peak > budget:
-                result = _error(path, "MemoryError", _memory_message(limits))
+                result = error_record(path, "MemoryError", memory_message(limits))
             else:
                 continue
             out.append((index, result))
@@ -440,7 +412,7 @@ class _Pool:
             index, path = worker.task
             budget = WATCH_SHARE * self.limits.max_memory_mb * 2**20
             if budget > 0 and worker.peak > 0.9 * budget:  # died near its memory limit
-                out.append((index, _error(path, "MemoryError", _memory_message(self.limits))))
+                out.append((index, error_record(path, "MemoryError", memory_message(self.limits))))
             else:
                 out.append((index, _crashed(path, worker.process.exitcode, self.limits)))
         elif not worker.ready:
@@ -490,7 +462,7 @@ def _crashed(path: Path, exitcode: int | None, limits: Limits) -> ErrorRecord:
             how = f" (killed by signal {-exitcode})"
     elif exitcode:
         how = f" (exit code {exitcode})"
-    return _error(
+    return error_record(
         path,
         "WorkerCrashed",
         f"the process reading this file died{how}: out of memory, or a crash in a library",
@@ -508,7 +480,7 @@ def _on_pool(paths: list[Path], jobs: int, limits: Limits) -> Iterator[Result]:
         while emitted < len(paths):
             if pool.broken is not None:
                 for index in range(given, len(paths)):
-                    held[index] = _error(paths[index], "WorkerCrashed", pool.broken)
+                    held[index] = error_record(paths[index], "WorkerCrashed", pool.broken)
                 given = len(paths)
             for worker in pool.idle():
                 if given < len(paths) and given - emitted < window:
@@ -607,9 +579,7 @@ def _serve_files(conn: multiprocessing.connection.Connection, limits: Limits) ->
             return
         index, path = task
         reset_peak()
-        result = _blame_memory(
-            extract_one(path, limits), path, limits, limits.max_memory_mb * 2**20
-        )
+        result = blame_memory(extract_one(path, limits), path, limits, limits.max_memory_mb * 2**20)
         retiring = isinstance(result, ErrorRecord) and result.error.type in (
             "Timeout",
             "MemoryError",
@@ -619,7 +589,7 @@ def _serve_files(conn: multiprocessing.connection.Connection, limits: Limits) ->
         except (OSError, EOFError):
             raise
         except Exception as exc:  # noqa: BLE001 - a result that cannot be sent
-            conn.send(("done", index, _error(path, type(exc).__name__, str(exc)), retiring))
+            conn.send(("done", index, error_record(path, type(exc).__name__, str(exc)), retiring))
         if retiring:
             os._exit(0)  # at once: after running out of memory, even exiting may fail
 
