@@ -74,7 +74,15 @@ class Pool:
     broken: str | None = None  # why workers cannot start at all
 
     def __post_init__(self) -> None:
-        self.context = multiprocessing.get_context()
+        # Workers are forked where the system can: they start warm, and the parent they
+        # watch is this process (under "forkserver", Python 3.14's default on Linux, it
+        # would be the fork server).
+        methods = multiprocessing.get_all_start_methods()
+        self.context = (
+            multiprocessing.get_context("fork")
+            if "fork" in methods
+            else multiprocessing.get_context("spawn")
+        )
         for _ in range(self.size):
             self.spawn()
 
@@ -195,12 +203,13 @@ class Pool:
                 out.append((index, _crashed(path, worker.process.exitcode, self.limits)))
         elif not worker.ready:
             self.start_failures += 1
+        exitcode = worker.process.exitcode  # read before the process object is closed
         self.retire(worker)
         if self.broken is not None:
             return
         if self.start_failures >= 3:
             self.broken = self.broken or (
-                f"worker processes die as they start (exit code {worker.process.exitcode})"
+                f"worker processes die as they start (exit code {exitcode})"
             )
             return
         self.spawn()
