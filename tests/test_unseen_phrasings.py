@@ -234,3 +234,47 @@ def test_a_neighbour_with_its_own_promises_is_not_a_party(tmp_path: Path) -> Non
     assert [p.municipality_code for p in extract(path).parties if p.kind == "municipality"] == [
         "2506"
     ]
+
+
+def test_numbered_titles_with_their_text_right_under_them(tmp_path: Path) -> None:
+    """No blank line after a numbered title: "3 Prioriterade områden" over its numbered
+    sub-titles, "4.1 <forum>" over the sentence about it, "5.1 Kommunen ska ..." clauses."""
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "Samverkansöverenskommelse för Ovanåker 2021–2024\n\n"
+        "1 Parter\nParter är Ovanåkers kommun och Polisen, lokalpolisområde Hälsingland.\n\n"
+        "2 Prioriterade områden\n2.1 Narkotika bland unga\n2.2 Våld i nära relationer\n\n"
+        "3 Samverkansforum\n3.1 Ovanåkers brottsförebyggande råd\n"
+        "Rådet är det strategiska forumet och sammanträder varje kvartal.\n\n"
+        "4 Åtaganden\n4.1 Kommunen ska samordna arbetet i rådet.\n"
+        "4.2 Polisen ska delta i samtliga forum och ta fram lägesbilden.\n",
+        encoding="utf-8",
+    )
+    record = extract(path)
+    assert {c for p in record.priority_areas for c in p.categories} >= {
+        "drugs",
+        "domestic_violence",
+    }
+    assert [(f.type, f.meetings_per_year) for f in record.forums] == [
+        ("local_crime_prevention_council", 4)
+    ]
+    assert [(c.party.kinds, c.text) for c in record.commitments] == [
+        (["municipality"], "samordna arbetet i rådet"),
+        (["police"], "delta i samtliga forum och ta fram lägesbilden"),
+    ]
+
+
+def test_undertakings_in_an_agreement_written_as_prose(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "Trygghetsöverenskommelse för Ljusdals kommun 2016–2018\n\n"
+        "Ljusdals kommun och Polismyndigheten har kommit överens om att samverka för att "
+        "minska brottsligheten och öka tryggheten i kommunen under tre år.\n\n"
+        "Kommunen ansvarar för samordningen av rådets arbete. Polisen ansvarar för att "
+        "rådet får statistik inför varje möte.\n",
+        encoding="utf-8",
+    )
+    assert [(c.party.kinds, c.text) for c in extract(path).commitments] == [
+        (["municipality"], "samordningen av rådets arbete"),
+        (["police"], "att rådet får statistik inför varje möte"),
+    ]

@@ -32,6 +32,8 @@ from samverkan_extract.schema import PartyKind
 _PARTY = r"(?P<party>(?:\p{Lu}[\p{L}-]*|[Vv]i)(?:(?:\s+|\s*,\s*)(?:och|samt|[\p{L}-]+)){0,5}?)"
 # A promise's own label before its party: "Löfte 1:", "Åtagande 2 –".
 _NUMBERED_LABEL = r"\p{Lu}\p{Ll}+\s+\d{1,2}\s*[:.–-]\s*"
+# A clause's number before its party: "5.1 Kommunen ska ...".
+_NUMBER = r"\d{1,2}(?:\.\d{1,2})*\.?\s+"
 # No list under a lead-in: the short paragraphs under it, each one undertaking, up to
 # this many characters each (a longer one is prose about them).
 PROMISE_MAX = 250
@@ -61,7 +63,8 @@ def _patterns(kb: Knowledge) -> dict[str, regex.Pattern[str]]:
     return {
         "lead_in": regex.compile(rf"^\W*{_PARTY}\s+{verbs}(?:\s+(?:{openers}))?\s*:?\s*$"),
         "sentence": regex.compile(
-            rf"^\W*(?:{_NUMBERED_LABEL})?{_PARTY}\s+{verbs}\s+(?:(?:{openers})\s+)?(?P<rest>\S)"
+            rf"^\W*(?:{_NUMBER}|{_NUMBERED_LABEL})?{_PARTY}\s+{verbs}\s+(?:(?:{openers})\s+)?"
+            r"(?P<rest>\S)"
         ),
         "all": regex.compile(rf"(?i)^(?:{'|'.join(c['all_parties'])})$"),
         "municipality": regex.compile(rf"(?i)\b(?:{'|'.join(c['municipality'])})\b"),
@@ -190,9 +193,12 @@ def _heading_above(ctx: Context, blocks: list[Block], i: int) -> tuple[int | Non
 
 def _sentence_places(ctx: Context) -> list[tuple[int, int]]:
     """Where a sentence may state an undertaking: the sections about roles and promises,
-    and the whole of a medborgarlöfte."""
+    the whole of a medborgarlöfte, and the whole of an agreement written as prose, with no
+    section a topic names."""
     kind = ctx.values.get("document_type")
     if kind is not None and kind.value == "medborgarlofte":
+        return [(0, ctx.signature_zone_start)]
+    if not any(s.topic for s in ctx.sections):
         return [(0, ctx.signature_zone_start)]
     return [(s.body_start, s.end) for s in ctx.sections_about("commitments")]
 

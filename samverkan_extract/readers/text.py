@@ -469,15 +469,25 @@ def _run_in_headings(paras: list[_Para]) -> list[_Para]:
         numbered = _NUMBERED_HEADING.match(first)
         title = numbered.group("title") if numbered else first
         nxt = paras[i + 1] if i + 1 < len(paras) else None
-        # its text: full sentences, or a line that opens the list below ("... prioriterar:")
-        opens_list = body.endswith(":") and nxt is not None and nxt.kind == "list_item"
+        if (
+            para.kind == "paragraph"
+            and len(para.lines) > 1
+            and all(_numbered_title(x) for x in para.lines)
+        ):  # "3 Prioriterade områden" / "3.1 Anlagda bränder" / "3.2 Unga i riskzon"
+            out += [_Para("heading", [x.strip()], _numbered_title(x)) for x in para.lines]
+            continue
+        # its text: full sentences, or a line that opens the list below ("... prioriterar:");
+        # under a numbered title, one sentence will do ("4.1 Brå" / "Rådet möts varje kvartal.")
+        to_list = nxt is not None and nxt.kind == "list_item"
+        opens_list = to_list and (body.endswith(":") or bool(numbered))
+        sentences = len(body) >= 100 or (numbered is not None and len(body) >= 20)
         if (
             para.kind == "paragraph"
             and rest
             and _is_heading_line(first)
             and len(title.split()) <= 8
             and first[-1] not in ".,:;!?"
-            and ((len(body) >= 100 and regex.search(r"[.!?]$", body)) or opens_list)
+            and ((sentences and regex.search(r"[.!?]$", body)) or opens_list)
         ):
             own = max(_numbered_level(numbered.group("number")), level) if numbered else level
             out.append(_Para("heading", [first], own))
@@ -485,6 +495,14 @@ def _run_in_headings(paras: list[_Para]) -> list[_Para]:
             continue
         out.append(para)
     return out
+
+
+def _numbered_title(line: str) -> int:
+    """The level of a line that is a numbered title alone ("3.1 Unga i riskzon"), else 0."""
+    m = _NUMBERED_HEADING.match(line.strip())
+    if m is None or not _is_heading_line(line.strip()) or line.strip()[-1] in ".,:;!?":
+        return 0
+    return _numbered_level(m.group("number")) if len(m.group("title").split()) <= 8 else 0
 
 
 def _names_section(title: str) -> bool:
