@@ -153,3 +153,21 @@ def test_tables_drawn_in_ascii(tmp_path: Path) -> None:
             ["Polisens\nlägesbildsmöte", "varje vecka"],
         ],
     }
+
+
+def test_a_numbered_title_over_a_list_numbered_in_another_style(tmp_path: Path) -> None:
+    """ "4. Prioriterade områden" over "1) Narkotika" ...: the list restarts in another
+    style, so the line above is a title, and so is "5. Samverkansforum" after it."""
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "3. Utgångspunkter\n\nKommunerna ansvarar enligt lag för att ta fram en lägesbild och "
+        "en åtgärdsplan för det brottsförebyggande arbetet.\n\n"
+        "4. Prioriterade områden\n\n1) Narkotika\n2) Otrygga platser\n\n"
+        "5. Samverkansforum\n\nBrå sammanträder fyra gånger per år och leds av kommunen.\n",
+        encoding="utf-8",
+    )
+    document = read_document(path)
+    kinds = [(b.kind, document.block_text(b)) for b in document.blocks]
+    assert ("heading", "4. Prioriterade områden") in kinds
+    assert ("heading", "5. Samverkansforum") in kinds
+    assert [t for k, t in kinds if k == "list_item"] == ["Narkotika", "Otrygga platser"]

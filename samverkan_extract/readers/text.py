@@ -417,6 +417,7 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
                 and prev.kind == "list_item"
                 and prev.level == 1
                 and prev.depth == para.depth
+                and _same_list(prev, para)
             )
             if (
                 m
@@ -427,7 +428,10 @@ def _guess_headings(paras: list[_Para]) -> list[_Para]:
                 and nxt is not None
                 and (
                     nxt.kind != "list_item"
-                    or (nxt.depth > para.depth and _names_section(m.group("title")))
+                    or (
+                        (nxt.depth > para.depth or not _same_list(para, nxt))
+                        and _names_section(m.group("title"))
+                    )
                 )
             ):
                 para.kind, para.lines = "heading", [raw.strip()]
@@ -532,6 +536,19 @@ def _is_heading_line(line: str) -> bool:
     if len(words) > 1 and words[-1].casefold() in knowledge().vocabulary["layout"]["open_endings"]:
         return False  # "... mellan Exby kommun och": the sentence goes on below
     return not (line.endswith(".") and len(words) > 8)
+
+
+_ITEM_NUMBER = regex.compile(r"^\s*(\d{1,2})([.)])")
+
+
+def _same_list(first: _Para, then: _Para) -> bool:
+    """Whether a numbered item goes on the list of the one before: the next number, in
+    the same style ("4. Prioriterade områden" over "1) Narkotika" opens a new list)."""
+    a = _ITEM_NUMBER.match(first.rows[0][0]) if first.rows else None
+    b = _ITEM_NUMBER.match(then.rows[0][0]) if then.rows else None
+    if a is None or b is None:
+        return True
+    return a.group(2) == b.group(2) and int(b.group(1)) == int(a.group(1)) + 1
 
 
 def _is_sentence(para: _Para | None) -> bool:
