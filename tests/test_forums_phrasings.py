@@ -175,3 +175,20 @@ def test_heading_names_lose_numbering_and_capitals(tmp_path: Path) -> None:
         ("SSPF (skola, socialtjänst, polis och fritid)", None),
         ("SIG, social insatsgrupp", None),
     ]
+
+
+def test_a_name_in_brackets_says_which_forum_it_is(tmp_path: Path) -> None:
+    body = (
+        "Samverkansforum\n\n| Forum | Deltagare | Möten |\n|---|---|---|\n"
+        "| Lägesbildsmöte (EST) | Trygghetssamordnare, kommunpolis | varje måndag |\n"
+    )
+    assert forums(agreement(tmp_path, body, "a.md")) == [("est", 52)]
+
+
+def test_a_frequency_under_a_forums_own_heading(tmp_path: Path) -> None:
+    body = (
+        "4 Samverkansforum\n\n4.1 EST (Effektiv samordning för trygghet)\n"
+        "Säkerhetssamordnaren, fältsekreterarna och kommunpolisen går igenom händelser "
+        "och platser varje tisdag.\n"
+    )
+    assert forums(agreement(tmp_path, body)) == [("est", 52)]

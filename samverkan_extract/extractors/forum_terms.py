@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import regex
@@ -23,6 +23,8 @@ from samverkan_extract.knowledge import Knowledge
 _LETTER = regex.compile(r"\p{L}")
 # Block kinds in which a document names a forum as such (a heading, a list entry).
 NAMING_BLOCKS = ("heading", "label", "list_item", "table_cell")
+_OPEN_PAREN = regex.compile(r"[ \t]*\([ \t]*")
+_CLOSE_PAREN = regex.compile(r"[ \t]*\)")
 _N = r"(?:\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv)"
 _TAIL = r"(?:\s+(?:samt|och|eller)\s+(?:i\s+övrigt\s+|även\s+)?(?:vid|när|då|efter|om|därutöver)\b[^.,;:\n]*)?"
 
@@ -95,6 +97,15 @@ def _forum_mentions(ctx: Context, start: int, end: int) -> list[Mention]:
     kept: list[Mention] = []
     for mention in raw:
         if kept and mention.start < kept[-1].end:
+            continue
+        prev = kept[-1] if kept else None
+        if (
+            prev is not None
+            and prev.type != mention.type
+            and _OPEN_PAREN.fullmatch(ctx.text, prev.end, mention.start)
+            and _CLOSE_PAREN.match(ctx.text, mention.end)
+        ):  # "Lägesbildsmöte (EST)": the name in brackets says which forum it is
+            kept[-1] = replace(mention, start=prev.start, named=prev.named or mention.named)
             continue
         kept.append(mention)
     return kept

@@ -298,9 +298,10 @@ def _add_frequencies(ctx: Context, found: list[_Found]) -> None:
     """A sentence that says a forum meets N times a period gives its meetings per year.
 
     The forum is the first one the sentence names, or else (when the sentence says it
-    meets) the one its paragraph opens with, or the one whose heading it stands under.
-    A sentence that says the forum meets outranks one that only names it ("bjuds in
-    till rådet en gång per år"); a count outranks "vid behov".
+    meets) the one its paragraph opens with, or the one whose heading it stands under
+    (there, a sentence with no verb of meeting will do). A sentence that says the forum
+    meets outranks one that only names it ("bjuds in till rådet en gång per år"); a
+    count outranks "vid behov".
     """
     verbs = ctx.kb.pattern("meetings", "verbs")
     as_needed = ctx.kb.pattern("meetings", "as_needed")
@@ -325,8 +326,9 @@ def _add_frequencies(ctx: Context, found: list[_Found]) -> None:
         elif verb:
             target = _paragraph_subject(ctx, found, sent.start_char) or headed(sent.start_char)
             rank = 1
-        else:
-            continue
+        else:  # under a forum's own heading: "... går igenom händelser varje tisdag"
+            target = headed(sent.start_char)
+            rank = 3
         if target is None:
             continue
         rank += 0 if per_year is not None else 10
