@@ -6,7 +6,7 @@ small documents built here with python-docx.
   and every evidence quote is ``text[start:end]`` of the read document;
 * side-by-side signature blocks in a borderless table (2 and 3 columns, one or two
   rows) give each person their own name, title and organisation;
-* what ``readers/docx.py`` promises: header and footer read once each, without page
+* what ``readers/docx/`` promises: header and footer read once each, without page
   numbers, and never taken for body values; tables one cell per block with merged
   cells once; headings from the paragraph style, outline level or a short all-bold
   line; list items from numbering or a List style; content controls, tracked
