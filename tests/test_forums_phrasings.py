@@ -192,3 +192,11 @@ def test_a_frequency_under_a_forums_own_heading(tmp_path: Path) -> None:
         "och platser varje tisdag.\n"
     )
     assert forums(agreement(tmp_path, body)) == [("est", 52)]
+
+
+def test_an_everyday_term_in_a_run_in_title(tmp_path: Path) -> None:
+    body = (
+        "Samverkansforum\n\n**Gemensam ledningsgrupp.** Kommuncheferna och "
+        "lokalpolisområdeschefen träffas tre gånger per år och beslutar om insatser.\n"
+    )
+    assert forums(agreement(tmp_path, body, "a.md")) == [("steering_group", 3)]

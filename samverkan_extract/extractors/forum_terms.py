@@ -23,6 +23,8 @@ from samverkan_extract.knowledge import Knowledge
 _LETTER = regex.compile(r"\p{L}")
 # Block kinds in which a document names a forum as such (a heading, a list entry).
 NAMING_BLOCKS = ("heading", "label", "list_item", "table_cell")
+# The most words of a run-in title ("Gemensam ledningsgrupp." before its text).
+RUN_IN_WORDS = 5
 _OPEN_PAREN = regex.compile(r"[ \t]*\([ \t]*")
 _CLOSE_PAREN = regex.compile(r"[ \t]*\)")
 _N = r"(?:\d+|en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv)"
@@ -148,16 +150,18 @@ def opens_sentence(ctx: Context, start: int) -> bool:
 
 def _weak_in_prose(ctx: Context, start: int, end: int) -> bool:
     """An everyday term ("arbetsgruppen") names a forum in running text when the sentence
-    opens with it and its paragraph says it meets, or the parties set it up ("tillsätta
-    arbetsgrupper")."""
+    opens with it (or is a short run-in title opening the paragraph) and its paragraph
+    says it meets, or the parties set it up ("tillsätta arbetsgrupper")."""
     sent = sentence_at(ctx, start)
     if sent is None:
         return False
     before = ctx.text[max(sent.start_char, start - 40) : start]
     if ctx.kb.pattern("other_forums", "set_up").search(before):
         return True
-    if not opens_sentence(ctx, start):
-        return False
     block = ctx.document.block_at(start)
     b_start, b_end = (block.start, block.end) if block else (sent.start_char, sent.end_char)
+    # a run-in title of its own opening the paragraph: "Gemensam ledningsgrupp. Kommun..."
+    run_in = sent.start_char <= b_start + 2 and len(sent.text.split()) <= RUN_IN_WORDS
+    if not opens_sentence(ctx, start) and not run_in:
+        return False
     return meets(ctx, b_start, b_end)
