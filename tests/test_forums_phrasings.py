@@ -200,3 +200,11 @@ def test_an_everyday_term_in_a_run_in_title(tmp_path: Path) -> None:
         "lokalpolisområdeschefen träffas tre gånger per år och beslutar om insatser.\n"
     )
     assert forums(agreement(tmp_path, body, "a.md")) == [("steering_group", 3)]
+
+
+def test_an_everyday_term_written_as_a_name_in_mid_sentence(tmp_path: Path) -> None:
+    body = (
+        "Organisation\n\nDet gemensamma arbetet leds av kommunledningen. Under den finns "
+        "Arbetsgruppen Trafik, som träffas fyra gånger per år.\n"
+    )
+    assert forums(agreement(tmp_path, body)) == [("working_group", 4)]

@@ -151,7 +151,8 @@ def opens_sentence(ctx: Context, start: int) -> bool:
 def _weak_in_prose(ctx: Context, start: int, end: int) -> bool:
     """An everyday term ("arbetsgruppen") names a forum in running text when the sentence
     opens with it (or is a short run-in title opening the paragraph) and its paragraph
-    says it meets, or the parties set it up ("tillsätta arbetsgrupper")."""
+    says it meets, when it is written as a name in mid-sentence and its sentence says it
+    meets, or when the parties set it up ("tillsätta arbetsgrupper")."""
     sent = sentence_at(ctx, start)
     if sent is None:
         return False
@@ -162,6 +163,8 @@ def _weak_in_prose(ctx: Context, start: int, end: int) -> bool:
     b_start, b_end = (block.start, block.end) if block else (sent.start_char, sent.end_char)
     # a run-in title of its own opening the paragraph: "Gemensam ledningsgrupp. Kommun..."
     run_in = sent.start_char <= b_start + 2 and len(sent.text.split()) <= RUN_IN_WORDS
+    if ctx.text[start].isupper() and meets(ctx, sent.start_char, sent.end_char):
+        return True  # a name in mid-sentence: "finns Arbetsgruppen Trafik, som träffas ..."
     if not opens_sentence(ctx, start) and not run_in:
         return False
     return meets(ctx, b_start, b_end)
