@@ -278,3 +278,19 @@ def test_undertakings_in_an_agreement_written_as_prose(tmp_path: Path) -> None:
         (["municipality"], "samordningen av rådets arbete"),
         (["police"], "att rådet får statistik inför varje möte"),
     ]
+
+
+def test_a_title_line_that_cannot_end_where_it_does(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "        Överenskommelse om samverkan mellan\n"
+        "    Bergs kommun och Polismyndigheten i Jämtlands län\n\n"
+        "Bakgrund\n\nBergs kommun och polisen har samarbetat sedan länge och vill nu göra "
+        "arbetet mot brott mer samordnat i hela kommunen.\n",
+        encoding="utf-8",
+    )
+    title = extract(path).title
+    assert title is not None
+    assert title.value == (
+        "Överenskommelse om samverkan mellan Bergs kommun och Polismyndigheten i Jämtlands län"
+    )

@@ -83,19 +83,28 @@ def _title_like(text: str) -> bool:
 def _title_lines(ctx: Context, start: int, end: int) -> tuple[int, int]:
     """The lines of a title block that are the title. A line that goes on in lower case
     ("mellan Exby kommun och Polisen") or finishes the phrase ("Exby 2016–2019")
-    belongs to it; it stops before a line that is a stamp with a date ("Reviderad
+    belongs to it, and so does any line after one that cannot end there ("Överenskommelse
+    om samverkan mellan" / "Exby kommun och Polisen"); it stops before a line that is a
+    stamp with a date ("Reviderad
     2024-03-11"), a line that lists the parties ("Exby kommun – lokalpolisområde Exby"),
     or, under an upper-case title, a line in ordinary case (a subtitle)."""
     lines = ctx.text[start:end].split("\n")
     stop = start + len(lines[0])
     upper = lines[0].upper() == lines[0]
     pos = stop + 1
-    for line in lines[1:]:
-        if not line[:1].islower() and (
-            ctx.dates(pos, pos + len(line))
-            and any(d.precision == "day" for d in ctx.dates(pos, pos + len(line)))
-            or len(find_mentions(ctx, pos, pos + len(line), others=False)) >= 2
-            or (upper and any(c.islower() for c in line))
+    open_endings = ctx.kb.vocabulary["layout"]["open_endings"]
+    for before, line in zip(lines, lines[1:], strict=False):
+        words = before.split()
+        goes_on = bool(words) and words[-1].casefold() in open_endings  # "... mellan"
+        if (
+            not goes_on
+            and not line[:1].islower()
+            and (
+                ctx.dates(pos, pos + len(line))
+                and any(d.precision == "day" for d in ctx.dates(pos, pos + len(line)))
+                or len(find_mentions(ctx, pos, pos + len(line), others=False)) >= 2
+                or (upper and any(c.islower() for c in line))
+            )
         ):
             break
         stop = pos + len(line)
