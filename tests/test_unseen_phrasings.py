@@ -294,3 +294,22 @@ def test_a_title_line_that_cannot_end_where_it_does(tmp_path: Path) -> None:
     assert title.value == (
         "Överenskommelse om samverkan mellan Bergs kommun och Polismyndigheten i Jämtlands län"
     )
+
+
+@pytest.mark.parametrize(
+    ("head", "date"),
+    [
+        ("Tanums kommun | Polisen                              2018-05-14", "2018-05-14"),
+        ("Den 1 mars 2018 träffades parterna", None),
+    ],
+)
+def test_a_date_closing_the_letterhead(tmp_path: Path, head: str, date: str | None) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text(
+        f"{head}\n\n          SAMVERKANSÖVERENSKOMMELSE 2018–2020\n\n"
+        "Tanums kommun och Polisen, lokalpolisområde Norra Bohuslän, ingår denna "
+        "överenskommelse för att minska brottsligheten i kommunen.\n",
+        encoding="utf-8",
+    )
+    found = extract(path).document_date
+    assert (found.value if found else None) == date

@@ -38,6 +38,9 @@ STAMP = regex.compile(
     r"(?im)^[ \t]*(?:kommunstyrelsen|kommunfullmäktige|\w+nämnden|\w*förvaltningen|"
     r"kommunledningskontoret|stadsledningskontoret)[ \t]+"
 )
+# The most words before the date on a letterhead line; a verb makes it a sentence.
+LETTERHEAD_WORDS = 8
+_FINITE = regex.compile(r"(?i)\b(?:är|ska|har|gäller|träffades|undertecknades|tecknades)\b")
 # How many blocks at the head may hold the stamp.
 STAMP_BLOCKS = 3
 # A reference standing alone on a line at the head of the document, e.g. "KS24/0789".
@@ -133,6 +136,23 @@ def extract_document_date(ctx: Context) -> DateItem | None:
         if dates and dates[0].start == m.end():
             d = dates[0]
             return DateItem(value=d.value, evidence=ctx.evidence(m.start(), d.end))
+    return _letterhead_date(ctx, min(head, limit))
+
+
+def _letterhead_date(ctx: Context, head: int) -> DateItem | None:
+    """A date closing a short line of the letterhead above the title, with no label
+    ("Vara kommun | Polisen        2016-11-28")."""
+    title = ctx.values.get("title")
+    end = min(head, title.evidence.start) if title is not None else head
+    for line in LINE.finditer(ctx.text, 0, end):
+        start, stop = trimmed_span(ctx.text, line.start(), line.end())
+        dates = ctx.dates(start, stop)
+        if not dates or dates[-1].end != stop or dates[-1].precision != "day":
+            continue
+        words = ctx.text[start : dates[-1].start].split()
+        if len(words) <= LETTERHEAD_WORDS and not _FINITE.search(ctx.text, start, stop):
+            d = dates[-1]
+            return DateItem(value=d.value, evidence=ctx.evidence(d.start, d.end))
     return None
 
 
