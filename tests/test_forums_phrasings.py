@@ -208,3 +208,19 @@ def test_an_everyday_term_written_as_a_name_in_mid_sentence(tmp_path: Path) -> N
         "Arbetsgruppen Trafik, som träffas fyra gånger per år.\n"
     )
     assert forums(agreement(tmp_path, body)) == [("working_group", 4)]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "**Frigivningsforum** – socialtjänsten, polisen och frivården går igenom "
+        "planerade frigivningar varannan månad.",
+        "**Krogrådet**, med krögare, ordningsvakter och polisen, träffas inför större "
+        "helger och evenemang.",
+    ],
+)
+def test_a_forum_the_vocabulary_does_not_know_in_a_section_of_forums(
+    tmp_path: Path, paragraph: str
+) -> None:
+    record = agreement(tmp_path, "## Samverkansforum\n\n" + paragraph + "\n", "a.md")
+    assert [f.type for f in record.forums] == ["other"]

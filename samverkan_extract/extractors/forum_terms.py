@@ -130,10 +130,10 @@ def sentence_at(ctx: Context, offset: int) -> Any:
     return sents[0] if sents else None
 
 
-def meets(ctx: Context, start: int, end: int) -> bool:
-    """The stretch says a group meets, and how often or when."""
+def meets(ctx: Context, start: int, end: int, *, verb: bool = True) -> bool:
+    """The stretch says a group meets (unless ``verb`` is False), and how often or when."""
     text = ctx.text[start:end]
-    return ctx.kb.pattern("meetings", "convenes").search(text) is not None and (
+    return (not verb or ctx.kb.pattern("meetings", "convenes").search(text) is not None) and (
         frequency_pattern(ctx.kb).search(text) is not None
         or ctx.kb.pattern("meetings", "as_needed").search(text) is not None
     )

@@ -224,9 +224,12 @@ def _occurrences(ctx: Context, forum: Forum) -> list[tuple[int, int]]:
 
 def _meeting_compounds(ctx: Context) -> list[Forum]:
     """A compound with a forum noun, and the proper name after it, in a sentence that says
-    it meets and how often, or opening a sentence whose paragraph says so."""
+    it meets and how often, or opening a sentence whose paragraph says so (in a section
+    of forums, how often will do: "Återfallsforum – ... går igenom frigivningar varannan
+    månad")."""
     compounds = ctx.kb.pattern("other_forums", "compounds")
     not_forums = ctx.kb.pattern("other_forums", "not_forums")
+    forum_sections = [(s.body_start, s.end) for s in ctx.sections_about("forums")]
     out = []
     for sent in ctx.sentences(0, ctx.signature_zone_start):
         for m in compounds.finditer(ctx.text, sent.start_char, sent.end_char):
@@ -242,7 +245,10 @@ def _meeting_compounds(ctx: Context) -> list[Forum]:
                 end = name.end()
             if opens_sentence(ctx, start):
                 block = ctx.document.block_at(start)
-                if block is None or not meets(ctx, block.start, block.end):
+                if block is None:
+                    continue
+                listed = any(s <= start < e for s, e in forum_sections)
+                if not meets(ctx, block.start, block.end, verb=not listed):
                     continue
             elif not (_beside_verb(ctx, start, end) and meets(ctx, sent.start_char, sent.end_char)):
                 continue
