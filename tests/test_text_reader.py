@@ -171,3 +171,30 @@ def test_a_numbered_title_over_a_list_numbered_in_another_style(tmp_path: Path) 
     assert ("heading", "4. Prioriterade områden") in kinds
     assert ("heading", "5. Samverkansforum") in kinds
     assert [t for k, t in kinds if k == "list_item"] == ["Narkotika", "Otrygga platser"]
+
+
+def test_a_footer_closing_with_its_page_number(tmp_path: Path) -> None:
+    """ "Exby kommun – Polisen   Sida 1 (2)" at each page break is a footer, and the
+    letterhead repeated under it a running header: neither is read as a table of two
+    columns in the middle of the text."""
+    page_break = (
+        "\n\nÖrby kommun – Polisen                          Sida {n} (2)\n\n"
+        "Örby kommun | Polisen                                  2019-03-01\n\n"
+    )
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "Örby kommun | Polisen                                  2019-03-01\n\n"
+        "SAMVERKANSÖVERENSKOMMELSE 2019–2021\n\nParterna prioriterar under perioden "
+        "följande områden, som lägesbilden pekar ut:"
+        + page_break.format(n=1)
+        + "- narkotika bland unga,\n- trafiksäkerhet.\n"
+        + page_break.format(n=2),
+        encoding="utf-8",
+    )
+    document = read_document(path)
+    assert not [b for b in document.blocks if b.kind == "table_cell"]
+    assert "Sida" not in document.text
+    assert [document.block_text(b) for b in document.blocks if b.kind == "list_item"] == [
+        "narkotika bland unga,",
+        "trafiksäkerhet.",
+    ]

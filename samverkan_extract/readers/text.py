@@ -237,13 +237,30 @@ def wrap_width(lines: list[str]) -> int | None:
     return lengths[int(0.95 * (len(lengths) - 1))]
 
 
+# A footer with its page number set apart: "Vara kommun – Polisen          Sida 1 (3)".
+_FOOTER_WITH_NUMBER = regex.compile(r"^(?P<text>\S.{0,60}?)(?:\t+|[ \u00a0]{3,})(?P<number>\S.*?)\s*$")
+
+
+def _is_page_line(line: str) -> bool:
+    """A page number alone, or a short footer that closes with one after a wide gap."""
+    if is_page_number(clean_line(line)):
+        return True
+    m = _FOOTER_WITH_NUMBER.match(line.strip())
+    return (
+        m is not None
+        and is_page_number(m.group("number"))
+        and not m.group("number").strip().isdigit()  # "2019   2022" is no footer
+    )
+
+
 def _drop_running_lines(lines: list[str]) -> list[str]:
-    """Drop page numbers and running headers/footers repeated at page breaks.
+    """Drop page numbers (alone, or closing a short footer: "Exby kommun   Sida 2 (5)")
+    and running headers/footers repeated at page breaks.
 
     The first copy of a running header is kept (marked with a form feed) since it may
     carry a reference number; later copies are dropped.
     """
-    page_marks = [i for i, ln in enumerate(lines) if "\f" in ln or is_page_number(ln)]
+    page_marks = [i for i, ln in enumerate(lines) if "\f" in ln or _is_page_line(ln)]
     near_break: Counter[str] = Counter()
     for i in page_marks:
         for j in range(max(0, i - 3), min(len(lines), i + 4)):
@@ -258,7 +275,7 @@ def _drop_running_lines(lines: list[str]) -> list[str]:
     for ln in lines:
         ln = ln.replace("\f", "")
         key = clean_line(ln)
-        if is_page_number(key):
+        if _is_page_line(ln):
             out.append("")
             continue
         if key in running:
