@@ -313,3 +313,27 @@ def test_a_date_closing_the_letterhead(tmp_path: Path, head: str, date: str | No
     )
     found = extract(path).document_date
     assert (found.value if found else None) == date
+
+
+def test_what_is_not_prioritised_is_no_area(tmp_path: Path) -> None:
+    body = (
+        "Prioriterade områden\n\nParterna prioriterar narkotika bland unga och "
+        "trafiksäkerhet. Därutöver följer parterna utvecklingen av bedrägerier mot äldre, "
+        "men det är inte ett prioriterat område under perioden.\n"
+    )
+    record = agreement(tmp_path, body)
+    assert {c for p in record.priority_areas for c in p.categories} == {
+        "drugs",
+        "youth_crime",
+        "traffic",
+    }
+
+
+def test_a_sub_heading_of_other_questions_is_no_area(tmp_path: Path) -> None:
+    body = (
+        "3 Prioriterade områden\n\n3.1 Narkotika bland unga\n\nUnga ska inte komma i "
+        "kontakt med narkotika i skolan eller på fritiden.\n\n3.2 Övriga frågor\n\n"
+        "Parterna håller varandra informerade om trafiksäkerhet och bedrägerier mot äldre.\n"
+    )
+    record = agreement(tmp_path, body)
+    assert [p.text for p in record.priority_areas] == ["Narkotika bland unga"]

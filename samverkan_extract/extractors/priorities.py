@@ -2,6 +2,8 @@
 
 Read from a priority section (its sub-headings, else its list entries, else its
 sentences); where the document has none, from sentences that say what is prioritised.
+A sentence that says something is not prioritised, and a sub-heading such as "Övriga
+frågor" (``vocabulary.toml [priorities]``), name no area.
 """
 
 from __future__ import annotations
@@ -107,8 +109,12 @@ def _from_section(ctx: Context, start: int, end: int) -> list[PriorityArea]:
         if named:
             return named
     if headings:
+        not_areas = ctx.kb.pattern("priorities", "not_areas")
         areas = []
         for i, h in enumerate(headings):
+            s, e = trimmed_span(ctx.text, after_numbering(ctx.text, h.start, h.end), h.end)
+            if not_areas.fullmatch(ctx.text, s, e):
+                continue  # "3.4 Övriga frågor"
             body_end = headings[i + 1].start if i + 1 < len(headings) else end
             areas.append(_area(ctx, h.start, h.end, body_end, other_ok=True))
         return [a for a in areas if a is not None]
@@ -180,8 +186,11 @@ def _from_prose(ctx: Context, start: int, end: int, *, need_verb: bool) -> list[
     """Areas named in running text: each enumerated phrase with a category is an area."""
     areas: list[PriorityArea] = []
     ordinal = ctx.kb.pattern("enumeration", "ordinals")
+    not_prioritised = ctx.kb.pattern("priorities", "not_prioritised")
     sentences = ctx.sentences(start, end)
     for i, sent in enumerate(sentences):
+        if not_prioritised.search(sent.text):
+            continue  # "..., men det är inte ett prioriterat område"
         after = sentences[i + 1].text if i + 1 < len(sentences) else ""
         counted = COUNTED_OFF.match(sent.text)
         if counted and ordinal.fullmatch(counted.group("ordinal")):
