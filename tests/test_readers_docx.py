@@ -227,7 +227,7 @@ def test_docx_items_typed_with_tabs_are_no_columns(tmp_path: Path) -> None:
 def test_docx_columns_in_a_table_cell_are_a_table_of_their_own() -> None:
     """A cell of a grid whose lines hold columns: the lines before stay the cell, the
     columns become a table numbered after it, and the tables after move up one."""
-    from samverkan_extract.readers.docx import Pending, columns_as_tables
+    from samverkan_extract.readers.docx.blocks import Pending, columns_as_tables
 
     cell = Pending(
         "table_cell",

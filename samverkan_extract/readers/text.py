@@ -238,7 +238,9 @@ def wrap_width(lines: list[str]) -> int | None:
 
 
 # A footer with its page number set apart: "Vara kommun – Polisen          Sida 1 (3)".
-_FOOTER_WITH_NUMBER = regex.compile(r"^(?P<text>\S.{0,60}?)(?:\t+|[ \u00a0]{3,})(?P<number>\S.*?)\s*$")
+_FOOTER_WITH_NUMBER = regex.compile(
+    r"^(?P<text>\S.{0,60}?)(?:\t+|[ \u00a0]{3,})(?P<number>\S.*?)\s*$"
+)
 
 
 def _is_page_line(line: str) -> bool:

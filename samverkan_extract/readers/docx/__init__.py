@@ -25,10 +25,21 @@ The reader is a pipeline, one module a stage:
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from samverkan_extract.document import Document
+from samverkan_extract.limits import Limits
 from samverkan_extract.readers.common import Reader
-from samverkan_extract.readers.docx.blocks import Pending, columns_as_tables
-from samverkan_extract.readers.docx.reading import read_docx
+
+
+def read_docx(path: Path, limits: Limits) -> Document:
+    """The reader's stages are imported when the first .docx is read: a batch of text
+    files never loads them (nor lxml)."""
+    from samverkan_extract.readers.docx.reading import read_docx as read
+
+    return read(path, limits)
+
 
 DOCX_READER = Reader("docx", (".docx",), read_docx)
 
-__all__ = ["DOCX_READER", "Pending", "columns_as_tables"]
+__all__ = ["DOCX_READER", "read_docx"]

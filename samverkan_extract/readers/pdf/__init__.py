@@ -34,8 +34,20 @@ The reader is a pipeline, one module a stage:
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from samverkan_extract.document import Document
+from samverkan_extract.limits import Limits
 from samverkan_extract.readers.common import Reader
-from samverkan_extract.readers.pdf.reading import read_pdf
+
+
+def read_pdf(path: Path, limits: Limits) -> Document:
+    """The reader's pipeline is imported when the first PDF is read: a batch of text
+    files never loads it."""
+    from samverkan_extract.readers.pdf.reading import read_pdf as read
+
+    return read(path, limits)
+
 
 PDF_READER = Reader("pdf", (".pdf",), read_pdf)
 
