@@ -337,3 +337,18 @@ def test_a_sub_heading_of_other_questions_is_no_area(tmp_path: Path) -> None:
     )
     record = agreement(tmp_path, body)
     assert [p.text for p in record.priority_areas] == ["Narkotika bland unga"]
+
+
+def test_a_signature_table_read_row_by_row_with_title_and_date_on_one_line(
+    tmp_path: Path,
+) -> None:
+    """What a scan of a borderless signature table reads: each name over "title date"."""
+    body = (
+        "Underskrifter\n\nNamn Befattning Datum\n\nLisa Holm (S)\n\n"
+        "Kommunstyrelsens ordförande 2021-03-02\n\nOla Berg\n\nlokalpolisområdeschef 2021-03-09\n"
+    )
+    signed = [(s.name, s.title, s.signed_date) for s in agreement(tmp_path, body).signatories]
+    assert signed == [
+        ("Lisa Holm", "Kommunstyrelsens ordförande", "2021-03-02"),
+        ("Ola Berg", "lokalpolisområdeschef", "2021-03-09"),
+    ]

@@ -164,6 +164,32 @@ def _lines_of(ctx: Context, block: Block, number: int) -> list[Line]:
     return out
 
 
+def _split_trailing_dates(lines: list[Line]) -> list[Line]:
+    """ "Kommunstyrelsens ordförande 2020-11-23": a row of a signature table read as one
+    line, its title then its date: two lines, so that the title is kept."""
+    role = signature_patterns()["role"]
+    out: list[Line] = []
+    for line in lines:
+        dates = find_dates(line.text)
+        head = line.text[: dates[0].start].rstrip() if len(dates) == 1 else ""
+        if not (
+            head
+            and dates[0].end == len(line.text.rstrip())
+            and dates[0].precision == "day"
+            and role.search(head)
+            and not is_person_name(head)
+        ):
+            out.append(line)
+            continue
+        date_start = line.start + dates[0].start
+        date = line.text[dates[0].start :].strip()
+        out.append(
+            Line(head, line.start, line.start + len(head), line.block, col=line.col, row=line.row)
+        )
+        out.append(Line(date, date_start, line.end, line.block, col=line.col, row=line.row))
+    return out
+
+
 def _classify(line: Line) -> str:
     pats = signature_patterns()
     text = line.text
@@ -277,7 +303,7 @@ def extract_signatories(ctx: Context) -> list[Signatory]:
     zone = ctx.signature_zone_start
     if zone >= len(ctx.text):
         return []
-    lines = _split_commas(_strip_labels(_zone_lines(ctx, zone)))
+    lines = _split_trailing_dates(_split_commas(_strip_labels(_zone_lines(ctx, zone))))
     for line in lines:
         line.kind = _classify(line)
     lines = _transpose_flattened(_join_broken_titles(lines))
@@ -325,7 +351,7 @@ def extract_signatories(ctx: Context) -> list[Signatory]:
 def _own_date(person: Person, line: Line, named_blocks: set[int]) -> bool:
     """A date under a person, in the person's block or table column, or in a cell of
     its own in the person's table row, is that person's."""
-    if person.name.block == line.block:
+    if person.name.block == line.block or any(t.block == line.block for t in person.titles):
         return not person.date_from_block
     if (
         line.block not in named_blocks
