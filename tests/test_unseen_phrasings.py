@@ -352,3 +352,16 @@ def test_a_signature_table_read_row_by_row_with_title_and_date_on_one_line(
         ("Lisa Holm", "Kommunstyrelsens ordförande", "2021-03-02"),
         ("Ola Berg", "lokalpolisområdeschef", "2021-03-09"),
     ]
+
+
+def test_a_signers_line_set_as_a_heading_is_no_title(tmp_path: Path) -> None:
+    path = tmp_path / "t.md"
+    path.write_text(
+        "Sollentuna kommun och Polismyndigheten, lokalpolisområde Sollentuna, har kommit "
+        "överens om att samverka för att minska brottsligheten i kommunen. Överenskommelsen "
+        "gäller i tre år från och med den 1 mars 2021.\n\n"
+        "Sollentuna den 20 februari 2021\n\n### Eva Lund (M), kommunstyrelsens ordförande\n\n"
+        "### Per Ek, lokalpolisområdeschef\n",
+        encoding="utf-8",
+    )
+    assert extract(path).title is None

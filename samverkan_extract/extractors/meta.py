@@ -63,7 +63,11 @@ def extract_title(ctx: Context) -> Item | None:
             if bare and end == block.end and after and _goes_on(ctx.document.block_text(after)):
                 end = after.end  # "SAMVERKANSÖVERENSKOMMELSE" over "mellan Exby kommun och ..."
             return _item(ctx, start, end)
-    headings = [b for b in blocks if b.kind in HEADING_KINDS]
+    # no title words: the first heading, above the signatures (a signer's line set in
+    # bold is no title)
+    headings = [
+        b for b in blocks if b.kind in HEADING_KINDS and b.start < ctx.signature_zone_start
+    ]
     if headings:
         return _item(ctx, headings[0].start, headings[0].end)
     return None
