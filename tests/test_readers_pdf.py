@@ -877,3 +877,21 @@ def test_text_reads_column_by_column(
             f"  expected …{expected[max(0, at - 60) : at + 60]}…\n"
             f"  got      …{got[max(0, at - 60) : at + 60]}…"
         )
+
+
+def test_on_a_scan_a_line_naming_a_section_is_a_heading_over_anything_but_a_heading() -> None:
+    """Sizes on a scan waver: "Giltighetstid" over a line of two dates (too short to be
+    body text) is still a heading, since it names a section agreements have; a short
+    line naming none stays a paragraph there."""
+    from samverkan_extract.readers.pdf.headings import guess_headings
+    from samverkan_extract.readers.pdf.units import Unit
+
+    box = (0.0, 0.0, 100.0, 10.0)
+    units = [
+        Unit("paragraph", ["Giltighetstid"], 1, box),
+        Unit("paragraph", ["2016-01-01 -- 2019-12-31"], 1, box),
+        Unit("paragraph", ["Kontaktpersoner"], 1, box),
+        Unit("paragraph", ["Anna Ek, Per Berg"], 1, box),
+    ]
+    guess_headings(units, (12.0, False))
+    assert [u.kind for u in units] == ["heading", "paragraph", "paragraph", "paragraph"]

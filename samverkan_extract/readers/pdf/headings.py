@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import regex
 
+from samverkan_extract.knowledge import knowledge
 from samverkan_extract.readers.pdf.model import Line
 from samverkan_extract.readers.pdf.units import Stats, Unit
 
@@ -84,16 +85,30 @@ def _printed_key(line: Line, body: float, words: int) -> HeadingKey | None:
 
 def guess_headings(units: list[Unit], key: HeadingKey) -> None:
     """On scanned pages, where weight cannot be seen: a one-line paragraph that reads
-    like a title above body text becomes a heading with ``key``."""
+    like a title above body text becomes a heading with ``key``; one that names a
+    section agreements have needs no more than something under it that is no heading."""
     for unit, nxt in zip(units, units[1:], strict=False):
         if unit.kind != "paragraph" or len(unit.lines) != 1:
+            continue
+        text = unit.lines[0].strip()
+        if _names_section(text) and _reads_like_title(text) and nxt.kind != "heading":
+            unit.kind, unit.heading_key = "heading", key  # "Giltighetstid" over its dates
             continue
         if nxt.kind not in ("paragraph", "list_item", "table_cell"):
             continue
         if nxt.kind == "paragraph" and len(" ".join(nxt.lines)) < TITLE_BODY_CHARS:
             continue
-        if _reads_like_title(unit.lines[0].strip()):
+        if _reads_like_title(text):
             unit.kind, unit.heading_key = "heading", key
+
+
+def _names_section(text: str) -> bool:
+    """A title of a few words that names a section agreements have ("Parter",
+    "Giltighetstid", "Prioriterade områden")."""
+    title = _NUMBERING.sub("", text).rstrip(":")
+    return len(title.split()) <= 3 and any(
+        t.pattern.search(title) for t in knowledge().topics if t.id != "other"
+    )
 
 
 def _reads_like_title(text: str) -> bool:
