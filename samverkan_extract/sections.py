@@ -21,7 +21,7 @@ from samverkan_extract.document import (
     after_numbering,
     numbering_kind,
 )
-from samverkan_extract.knowledge import knowledge
+from samverkan_extract.knowledge import Knowledge, knowledge
 
 # Topics whose items are often written as sub-headings of the same level.
 REGION_TOPICS = ("forums", "priorities")
@@ -40,12 +40,29 @@ class Section:
 
 
 def heading_topic(text: str) -> str | None:
-    """The topic a heading (or a run-in label) names, read after its numbering."""
+    """The topic a heading (or a run-in label) names, read after its numbering; failing
+    that, with å, ä and ö read as a and o on both sides, as OCR confuses them
+    ("Samverkansförum")."""
     text = text[after_numbering(text) :]
     for term in knowledge().topics:
         if term.pattern.search(text):
             return term.id
+    folded = text.translate(_FOLD)
+    for topic, pattern in knowledge().derived("folded_topics", _folded_topics):
+        if pattern.search(folded):
+            return topic
     return None
+
+
+# The Swedish letters OCR reads with and without their marks.
+_FOLD = str.maketrans("åäöÅÄÖ", "aaoAAO")
+
+
+def _folded_topics(kb: Knowledge) -> list[tuple[str, regex.Pattern[str]]]:
+    return [
+        (t.id, regex.compile(t.pattern.pattern.translate(_FOLD), t.pattern.flags))
+        for t in kb.topics
+    ]
 
 
 def find_sections(document: Document) -> list[Section]:

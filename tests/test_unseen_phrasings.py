@@ -365,3 +365,14 @@ def test_a_signers_line_set_as_a_heading_is_no_title(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert extract(path).title is None
+
+
+@pytest.mark.parametrize(
+    ("heading", "topic"),
+    [("Samverkansförum", "forums"), ("Prioriterade omraden", "priorities"), ("Parter", "parties")],
+)
+def test_a_heading_read_with_a_swedish_letter_wrong(heading: str, topic: str) -> None:
+    """OCR reads å, ä and ö with and without their marks; the topic is still found."""
+    from samverkan_extract.sections import heading_topic
+
+    assert heading_topic(heading) == topic

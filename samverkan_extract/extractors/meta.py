@@ -65,9 +65,7 @@ def extract_title(ctx: Context) -> Item | None:
             return _item(ctx, start, end)
     # no title words: the first heading, above the signatures (a signer's line set in
     # bold is no title)
-    headings = [
-        b for b in blocks if b.kind in HEADING_KINDS and b.start < ctx.signature_zone_start
-    ]
+    headings = [b for b in blocks if b.kind in HEADING_KINDS and b.start < ctx.signature_zone_start]
     if headings:
         return _item(ctx, headings[0].start, headings[0].end)
     return None
