@@ -44,6 +44,9 @@ def heading_topic(text: str) -> str | None:
     that, with å, ä and ö read as a and o on both sides, as OCR confuses them
     ("Samverkansförum")."""
     text = text[after_numbering(text) :]
+    words = text.split()
+    if len(words) > 1 and words[-1].casefold() in knowledge().vocabulary["layout"]["open_endings"]:
+        return None  # a lead-in going on below ("Under avtalstiden ska parterna arbeta med")
     for term in knowledge().topics:
         if term.pattern.search(text):
             return term.id

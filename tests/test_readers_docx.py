@@ -602,3 +602,34 @@ def test_docx_body_reads_in_document_order(tmp_path: Path) -> None:
     starts = [b.start for b in document.blocks]
     assert starts == sorted(starts)
     assert document.text == "\n\n".join(texts(document))
+
+
+def test_numbered_titles_ended_with_line_breaks(tmp_path: Path) -> None:
+    """Titles typed at the head of a paragraph, each ended with a line break: every one
+    is a heading, and a title over a sentence is a heading over a paragraph; the text,
+    and so every offset, stays as it was."""
+    docx = pytest.importorskip("docx")
+    word = docx.Document()
+    for lines in (
+        ["3 Prioriterade områden", "3.1 Narkotika bland unga", "3.2 Otrygga platser"],
+        ["4 Samverkansforum"],
+        ["4.1 Gävle brå", "Rådet sammanträder fyra gånger per år under ledning av kommunen."],
+        ["5 Parterna ska följa upp", "arbetet varje år."],
+    ):
+        run = word.add_paragraph().add_run(lines[0])
+        for line in lines[1:]:
+            run.add_break()
+            run.add_text(line)
+    path = tmp_path / "titles.docx"
+    word.save(path)
+    document = read_document(path)
+    blocks = [(b.kind, b.level, document.block_text(b)) for b in document.blocks]
+    assert blocks[:6] == [
+        ("heading", 1, "3 Prioriterade områden"),
+        ("heading", 2, "3.1 Narkotika bland unga"),
+        ("heading", 2, "3.2 Otrygga platser"),
+        ("paragraph", 0, "4 Samverkansforum"),
+        ("heading", 2, "4.1 Gävle brå"),
+        ("paragraph", 0, "Rådet sammanträder fyra gånger per år under ledning av kommunen."),
+    ]
+    assert blocks[6][0] == "paragraph"  # a title going on in lower case is a sentence

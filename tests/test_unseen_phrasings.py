@@ -376,3 +376,12 @@ def test_a_heading_read_with_a_swedish_letter_wrong(heading: str, topic: str) ->
     from samverkan_extract.sections import heading_topic
 
     assert heading_topic(heading) == topic
+
+
+def test_a_lead_in_set_as_a_heading_names_no_section() -> None:
+    """ "Under avtalstiden ska parterna arbeta med" goes on below: no topic, though it
+    names the agreement's period ("avtalstiden")."""
+    from samverkan_extract.sections import heading_topic
+
+    assert heading_topic("Under avtalstiden ska parterna särskilt arbeta med") is None
+    assert heading_topic("Avtalstid") == "period"

@@ -7,7 +7,8 @@ module picks the reader by suffix and applies what is the same for all: the file
 a readable regular file within the size limit, and its text within the character limit;
 a file name that is not UTF-8 is carried with a warning (``output.name_warning``), no
 control character reaches the record's text, whichever reader let it through, and the
-blocks that are a web page's chrome are dropped (``readers.boilerplate``).
+blocks that are a web page's chrome are dropped (``readers.boilerplate``), and numbered
+titles typed at the head of a paragraph become headings (``readers.titles``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from samverkan_extract.readers.common import Reader, controls_warning, file_kind
 from samverkan_extract.readers.docx import DOCX_READER
 from samverkan_extract.readers.pdf import PDF_READER
 from samverkan_extract.readers.text import MARKDOWN_READER, TEXT_READER
+from samverkan_extract.readers.titles import split_numbered_titles
 
 # Control characters no record may carry: C0 and C1 but tab and line feed (a reader turns
 # the breaks among them into line feeds; what is left here is replaced by spaces).
@@ -112,7 +114,7 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     warning = name_warning(path)
     if warning:
         document.warnings.append(warning)
-    return drop_chrome_blocks(_without_controls(document))
+    return split_numbered_titles(drop_chrome_blocks(_without_controls(document)))
 
 
 def _without_controls(document: Document) -> Document:
