@@ -895,3 +895,21 @@ def test_on_a_scan_a_line_naming_a_section_is_a_heading_over_anything_but_a_head
     ]
     guess_headings(units, (12.0, False))
     assert [u.kind for u in units] == ["heading", "paragraph", "paragraph", "paragraph"]
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [("Prioriterade områden", True), ("Skövde kommun, 212000-1744", False)],
+)
+def test_on_a_scan_a_line_with_an_org_number_is_no_heading(text: str, heading: bool) -> None:
+    """Digits read tall on a scan; no heading carries an org number."""
+    from samverkan_extract.readers.pdf.headings import heading_key
+    from samverkan_extract.readers.pdf.model import Line, Word
+    from samverkan_extract.readers.pdf.units import Stats
+
+    words, x = [], 0.0
+    for w in text.split():
+        words.append(Word(w, x, x + 8 * len(w), 0.0, 14.0, 14.0, False))
+        x += 8 * len(w) + 4
+    key = heading_key(Line(words), Stats(body_size=11.0, para_gap=1.0), ocr=True)
+    assert (key is not None) == heading

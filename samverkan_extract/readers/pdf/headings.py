@@ -24,6 +24,9 @@ from samverkan_extract.readers.pdf.units import Stats, Unit
 
 HeadingKey = tuple[float, bool]
 
+# An org number or another long run of digits: no heading carries one.
+_LONG_NUMBER = regex.compile(r"\d{6}")
+
 MAX_WORDS = 14
 MAX_CHARS = 120
 # Larger than the body by this much (points) makes a heading on a text layer.
@@ -64,8 +67,9 @@ def scan_ranks(body: float) -> tuple[HeadingKey, HeadingKey]:
 
 
 def _scanned_key(line: Line, body: float) -> HeadingKey | None:
-    """Two ranks, large and larger; a place and date line over signatures is none."""
-    if _DATE.search(line.text):
+    """Two ranks, large and larger; a place and date line over signatures is none, nor
+    a line with an org number ("Skövde kommun, 212000-1744": digits read tall)."""
+    if _DATE.search(line.text) or _LONG_NUMBER.search(line.text):
         return None
     large, larger = scan_ranks(body)
     if line.size >= SCAN_LARGER * body:
