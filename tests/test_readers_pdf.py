@@ -913,3 +913,30 @@ def test_on_a_scan_a_line_with_an_org_number_is_no_heading(text: str, heading: b
         x += 8 * len(w) + 4
     key = heading_key(Line(words), Stats(body_size=11.0, para_gap=1.0), ocr=True)
     assert (key is not None) == heading
+
+
+def test_on_a_scan_a_word_broken_at_the_line_end_keeps_its_paragraph() -> None:
+    """OCR measures a short last line smaller than the lines above: "Dessa tre områ-" /
+    "den är överenskommelsens prioriteringar." is still one paragraph, one word."""
+    from samverkan_extract.readers.pdf.flow import Flow
+    from samverkan_extract.readers.pdf.model import Line, Word
+    from samverkan_extract.readers.pdf.units import Stats
+
+    def line(text: str, top: float, size: float) -> Line:
+        words, x = [], 50.0
+        for w in text.split():
+            words.append(Word(w, x, x + 6 * len(w), top, top + size, size, False))
+            x += 6 * len(w) + 4
+        return Line(words)
+
+    lines = [
+        line("att våld mot äldre i deras hem ökar. Dessa tre områ-", 100.0, 11.0),
+        line("den är överenskommelsens prioriteringar.", 114.0, 8.0),
+    ]
+    units = Flow(1, Stats(body_size=11.0, para_gap=1.0), ocr=True).units(lines, 500.0)
+    assert [u.lines for u in units] == [
+        [
+            "att våld mot äldre i deras hem ökar. Dessa tre områ-",
+            "den är överenskommelsens prioriteringar.",
+        ]
+    ]  # one paragraph; the document joins the word again

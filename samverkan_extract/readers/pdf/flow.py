@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from samverkan_extract.document import BBox
+from samverkan_extract.document import BBox, is_hyphenated
 from samverkan_extract.knowledge import knowledge
 from samverkan_extract.readers.pdf.headings import MAX_WORDS, HeadingKey, heading_key
 from samverkan_extract.readers.pdf.markers import OCR_BULLET, Marker, list_marker
@@ -176,7 +176,10 @@ class Flow:
     def _new_paragraph(self, prev: Line | None, line: Line) -> bool:
         """A gap wider than the paragraph gap, or a line above the one before; on a
         scan also a line set in another size than the one before (a title under a
-        line of small print with little room between)."""
+        line of small print with little room between). Never inside a word broken with
+        a hyphen at the line's end."""
+        if prev is not None and is_hyphenated(prev.text, line.text):
+            return False  # "Dessa tre områ-" / "den är ...": one word broken over two lines
         gap = line.top - prev.bottom if prev is not None else 1e9
         if gap > self.stats.para_gap * max(line.size, 1.0) or gap < -line.size:
             return True
@@ -229,6 +232,8 @@ class Flow:
             return self._heading_goes_on(unit, line, hkey)
         if hkey is not None:
             return _bold_item_goes_on(unit, line)
+        if unit.lines and is_hyphenated(unit.lines[-1], line.text):
+            return True  # the rest of a word broken at the line's end, whatever its size
         if abs(line.size - unit.size) > SAME_SIZE:
             return False
         if unit.kind == "list_item":
