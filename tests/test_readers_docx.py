@@ -615,6 +615,8 @@ def test_numbered_titles_ended_with_line_breaks(tmp_path: Path) -> None:
         ["4 Samverkansforum"],
         ["4.1 Gävle brå", "Rådet sammanträder fyra gånger per år under ledning av kommunen."],
         ["5 Parterna ska följa upp", "arbetet varje år."],
+        ["Prioriteringar", "Parterna har enats om följande prioriteringar:"],
+        ["Kontaktpersoner", "Anna Ek och Per Berg svarar på frågor om avtalet."],
     ):
         run = word.add_paragraph().add_run(lines[0])
         for line in lines[1:]:
@@ -633,3 +635,8 @@ def test_numbered_titles_ended_with_line_breaks(tmp_path: Path) -> None:
         ("paragraph", 0, "Rådet sammanträder fyra gånger per år under ledning av kommunen."),
     ]
     assert blocks[6][0] == "paragraph"  # a title going on in lower case is a sentence
+    assert blocks[7:] == [
+        ("heading", 2, "Prioriteringar"),  # unnumbered, but it names a section
+        ("paragraph", 0, "Parterna har enats om följande prioriteringar:"),
+        ("paragraph", 0, "Kontaktpersoner\nAnna Ek och Per Berg svarar på frågor om avtalet."),
+    ]

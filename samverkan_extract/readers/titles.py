@@ -6,8 +6,10 @@ unchanged:
 
 - a paragraph whose every line is a numbered title is a heading a line
   ("3 Prioriterade områden" / "3.1 Anlagda bränder" / "3.2 Unga i riskzon");
-- a paragraph whose first line is a numbered title over a sentence of its own is a
-  heading over a paragraph ("4.1 Älvkarleby brå" / "Rådet sammanträder varje kvartal.").
+- a paragraph whose first line is a numbered title, or a few words naming a section
+  agreements have, over a sentence of its own is a heading over a paragraph ("4.1
+  Älvkarleby brå" / "Rådet sammanträder varje kvartal.", "Prioriteringar" / "Parterna
+  har enats om följande prioriteringar:").
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import replace
 import regex
 
 from samverkan_extract.document import NUMBERING, Block, Document, numbering, numbering_kind
+from samverkan_extract.knowledge import knowledge
 
 # "2.1 Giltighetstid", "IV. PRIORITERADE OMRÅDEN": a numbering, then a capital.
 _TITLE = regex.compile(rf"(?P<number>{NUMBERING.pattern})\s+(?P<title>\p{{Lu}}.*)")
@@ -24,6 +27,10 @@ _YEAR_OR_DATE = regex.compile(r"\d{4}-\d{2}|\d{1,2}\s+\p{Ll}+\s+\d{4}")
 # A title has at most this many words; the sentence under it this many characters.
 TITLE_WORDS = 8
 SENTENCE_CHARS = 20
+# An unnumbered title naming a section ("Prioriteringar") has at most this many words,
+# and is a heading of this level.
+SECTION_WORDS = 4
+RUN_IN_LEVEL = 2
 
 
 def title_level(line: str) -> int:
@@ -61,10 +68,20 @@ def _split(document: Document, block: Block) -> list[Block]:
             for start, line, level in zip(starts, lines, levels, strict=True)
         ]
     rest = "\n".join(lines[1:]).strip()
-    if levels[0] and len(rest) >= SENTENCE_CHARS and rest.endswith((".", "!", "?")):
+    level = levels[0] or (RUN_IN_LEVEL if _names_section(lines[0]) else 0)
+    if level and len(rest) >= SENTENCE_CHARS and rest.endswith((".", "!", "?", ":")):
         body = replace(block, start=starts[1], numbering=None)
-        return [_heading(block, block.start, lines[0], levels[0]), body]
+        return [_heading(block, block.start, lines[0], level), body]
     return [block]
+
+
+def _names_section(line: str) -> bool:
+    """A line of a few words, no more, that names a section agreements have ("Parter",
+    "Prioriteringar", "Forum för samverkan")."""
+    line = line.strip()
+    if not line[:1].isupper() or line[-1] in ".,;:!?" or len(line.split()) > SECTION_WORDS:
+        return False
+    return any(t.pattern.search(line) for t in knowledge().topics if t.id != "other")
 
 
 def _heading(block: Block, start: int, line: str, level: int) -> Block:
