@@ -253,3 +253,11 @@ def test_a_web_page_pasted_into_word_loses_its_chrome(tmp_path: Path) -> None:
     assert "Grannsamverkan" not in document.text
     assert any(CHROME_WARNING in w for w in document.warnings)
     assert [document.block_text(b) for b in document.blocks] == document.text.split("\n\n")
+
+
+def test_a_text_that_is_nothing_but_chrome_is_kept(tmp_path: Path) -> None:
+    """Lines every one of which a web page could carry ("X", a share link's name) are no
+    web page when nothing else is there: the text is read as it is."""
+    text, warnings = read(tmp_path, "X\nÄlmhult\n")
+    assert text == "X\nÄlmhult"
+    assert not any(CHROME_WARNING in w for w in warnings)

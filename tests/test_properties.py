@@ -359,6 +359,7 @@ def swedish_letters(text: str) -> str:
 )
 @example(text="Å", codec="utf-8", suffix=".txt")
 @example(text="ö", codec="cp1252", suffix=".md")
+@example(text="X\nÄ", codec="utf-8", suffix=".txt")  # "X" is also a share link's name
 def test_swedish_letters_survive(text: str, codec: str, suffix: str) -> None:
     data = text.encode(codec)
     doc = read_or_refuse(data, suffix)

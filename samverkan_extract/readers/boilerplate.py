@@ -120,8 +120,8 @@ def drop_boilerplate(lines: list[str]) -> tuple[list[str], int]:
                 drop.update(paras[k])
             for j in link_list(k):
                 drop.update(paras[j])
-    if not drop:
-        return lines, 0
+    if not drop or all(i in drop for i, p in enumerate(plain) if p):
+        return lines, 0  # nothing but "chrome" is no web page: a short text, kept as it is
     return ["" if i in drop else x for i, x in enumerate(lines)], len(drop)
 
 
