@@ -154,6 +154,42 @@ Tillgänglighetsredogörelse
     assert warning.startswith("dropped 17 line(s)")
 
 
+def test_menu_entries_set_apart_go_with_the_chrome_beyond_them() -> None:
+    """A page printed or scanned sets each menu entry apart ("Aktuellt", "Om Polisen"):
+    the entries between the skip link and the breadcrumb go, the title between the
+    breadcrumb and the share links stays, and so does a short paragraph after the last
+    chrome line (the place and date over the signatures)."""
+    page = """Hoppa till huvudinnehåll
+
+Polisen
+
+Aktuellt
+
+Utsatt för brott
+
+Kontakta Polisen
+
+Startsida > Om Polisen > Medborgarlöften > Exby
+
+Medborgarlöfte för Exby kommun 2025
+
+Lyssna
+
+Polisen och Exby kommun lovar att arbeta för ökad trygghet i Exby centrum.
+
+Exby den 3 mars 2025
+
+Anna Berg
+Kommunstyrelsens ordförande
+
+Sidan uppdaterades 2025-03-04"""
+    gone = dropped(page)
+    for line in ("Polisen", "Aktuellt", "Utsatt för brott", "Kontakta Polisen", "Lyssna"):
+        assert line in gone, line
+    for line in ("Medborgarlöfte för Exby kommun 2025", "Exby den 3 mars 2025", "Anna Berg"):
+        assert line not in gone, line
+
+
 def test_a_markdown_copy_loses_its_menu_of_links(tmp_path: Path) -> None:
     page = """[Till huvudinnehåll](#main)
 
@@ -231,7 +267,8 @@ def test_a_web_page_pasted_into_word_loses_its_chrome(tmp_path: Path) -> None:
     """In a DOCX each paragraph is a block: the same rule drops the menu, cookie notice
     and breadcrumbs above the content and the list of links under it, keeps the title
     and the signatures, and lays the text out again so every block's offsets hold. The
-    site's name alone stays: nothing tells it from a title."""
+    site's name, a paragraph of its own between the skip link and the menu, goes with
+    them."""
     docx = pytest.importorskip("docx")
     word = docx.Document()
     for line in ("Till innehållet", "Arboga kommun", "Meny", "Sök", "Vi använder kakor"):
@@ -246,7 +283,7 @@ def test_a_web_page_pasted_into_word_loses_its_chrome(tmp_path: Path) -> None:
     path = tmp_path / "page.docx"
     word.save(path)
     document = read_document(path)
-    assert document.text.startswith("Arboga kommun\n\nMedborgarlöfte för Arboga 2025")
+    assert document.text.startswith("Medborgarlöfte för Arboga 2025")
     assert "Eva Strand, kommunstyrelsens ordförande" in document.text
     for gone in ("Till innehållet", "Meny", "Sök", "kakor", "Startsida", "Relaterade länkar"):
         assert gone not in document.text

@@ -34,6 +34,7 @@ class Boilerplate:
 
     lines: regex.Pattern[str]
     link_list_headings: regex.Pattern[str]
+    keep: regex.Pattern[str]
     short_words: int
 
 
@@ -49,6 +50,7 @@ def boilerplate() -> Boilerplate:
     return Boilerplate(
         lines=alternation([p for group in raw["lines"].values() for p in group]),
         link_list_headings=alternation(raw["link_list_headings"]["patterns"]),
+        keep=alternation(raw["keep"]["patterns"]),
         short_words=int(raw["short_words"]),
     )
 
@@ -111,14 +113,26 @@ def drop_boilerplate(lines: list[str]) -> tuple[list[str], int]:
             return [k, nxt]
         return []
 
+    def named(k: int) -> bool:
+        """A paragraph that names what the document is ("Medborgarlöfte 2025")."""
+        return any(bp.keep.search(plain[i]) for i in paras[k])
+
     drop = {i for i, n in enumerate(nav) if n}
     for order in (range(len(paras)), range(len(paras) - 1, -1, -1)):
+        walked: list[int] = []  # chrome-like paragraphs since the last that held chrome
         for k in order:
             if not chrome(k):
                 break
-            if any(nav[i] for i in paras[k]):
-                drop.update(paras[k])
-            for j in link_list(k):
+            walked.append(k)
+            listed = link_list(k)
+            if any(nav[i] for i in paras[k]) or listed:
+                # menu entries set apart ("Aktuellt", "Om Polisen") go with the chrome
+                # beyond them
+                for j in walked:
+                    if j == k or not named(j):
+                        drop.update(paras[j])
+                walked = []
+            for j in listed:
                 drop.update(paras[j])
     if not drop or all(i in drop for i, p in enumerate(plain) if p):
         return lines, 0  # nothing but "chrome" is no web page: a short text, kept as it is
