@@ -75,6 +75,8 @@ NOISE_CONF = 70
 SPECK_CONF = 45
 # Tesseract's confidence under which a word of up to three characters is a guess.
 GUESS_CONF = 25
+# Tesseract's confidence from which a word is read surely.
+SURE_CONF = 80
 # A speck (pixels at 300 dpi, scaled with the resolution): at most SPECK_AREA dark
 # pixels with no other dark pixel within SPECK_RADIUS; darker than DARK is ink.
 SPECK_RADIUS = 14
@@ -82,6 +84,14 @@ SPECK_AREA = 30
 # A mark part of which lies within SPECK_KEEP pixels (at 300 dpi) of ink that is not
 # alone stays whole.
 SPECK_KEEP = 8
+# A drawing read as letters: this many words or more, none longer than DRAWING_CHARS nor
+# read with DRAWING_CONF or more.
+DRAWING_WORDS = 3
+DRAWING_CHARS = 7
+DRAWING_CONF = 45
+# A letter or digit at most this share of the text height tall opening a line is a
+# bullet Tesseract misread ("8", "e").
+BULLET_HEIGHT = 0.35
 
 INSTALL_HINT = (
     "install it with: pip install 'samverkan-extract[ocr]' "
@@ -287,7 +297,7 @@ def _word(span: ET.Element, line: _LineGeometry, *, first: bool) -> OcrWord | No
     return OcrWord(text, x0, top, x1, bottom, conf, line.size, line.slope, baseline, first)
 
 
-def is_noise(word: OcrWord) -> bool:
+def _is_noise(word: OcrWord) -> bool:
     """Speckles read as punctuation or a stray letter (a bullet opening a line stays)."""
     if word.first and (word.text in BULLET_TOKENS or _bullet_like(word)):
         return False
@@ -296,6 +306,45 @@ def is_noise(word: OcrWord) -> bool:
     if len(word.text) <= 3 and word.conf < GUESS_CONF:
         return True  # "Sa", "=S": Tesseract guessing at a speck
     return len(word.text) == 1 and word.conf < SPECK_CONF
+
+
+def without_noise(words: list[OcrWord]) -> list[OcrWord]:
+    """The words that are no speckle (``_is_noise``); a short word read with low
+    confidence stays when it is shaped like one (``_word_shaped``) and the word after it
+    on its line was read with confidence ("• öka närvaron": "öka" read at 22)."""
+    noise = set()
+    for i, w in enumerate(words):
+        after = words[i + 1] if i + 1 < len(words) and not words[i + 1].first else None
+        if _is_noise(w) and not (
+            after is not None and after.conf >= SURE_CONF and _word_shaped(w)
+        ):
+            noise.add(i)
+    return _without(words, noise)
+
+
+def _without(words: list[OcrWord], dropped: set[int]) -> list[OcrWord]:
+    """The words but those at ``dropped``; a line whose first word goes opens with the
+    next word kept."""
+    out: list[OcrWord] = []
+    opens = False
+    for i, w in enumerate(words):
+        opens = w.first or (opens and i - 1 in dropped)
+        if i not in dropped:
+            w.first = opens
+            out.append(w)
+            opens = False
+    return out
+
+
+def _word_shaped(word: OcrWord) -> bool:
+    """Lower-case letters in a box of a word's height (half the text height to all of
+    it) and of letters' width (at most 0.8 of the text height each): not a speck, nor a
+    rule or a stroke read as letters."""
+    size = word.size or (word.bottom - word.top)
+    if not word.text.isalpha() or not word.text.islower() or size <= 0:
+        return False
+    height, width = word.bottom - word.top, word.x1 - word.x0
+    return 0.5 * size <= height <= size and width <= 0.8 * size * len(word.text)
 
 
 def _noise_mark(word: OcrWord) -> bool:
@@ -307,11 +356,13 @@ def _noise_mark(word: OcrWord) -> bool:
 
 
 def _bullet_like(word: OcrWord) -> bool:
-    """A small mark without letters opening a line: a bullet Tesseract read as '"', ':',
-    ',' or the like."""
+    """A small mark opening a line: a bullet Tesseract read as '"', ':', ',', or as one
+    letter or digit far smaller than a letter ("8", "e" a third of the text high)."""
     size = word.size or (word.bottom - word.top)
     width, height = word.x1 - word.x0, word.bottom - word.top
-    if any(c.isalnum() for c in word.text):
+    if any(c.isalnum() for c in word.text) and (
+        len(word.text) > 1 or height > BULLET_HEIGHT * size
+    ):
         return False
     # bigger than a speck, smaller than a letter
     return 0.15 * size <= width <= 0.6 * size and 0.15 * size <= height <= 0.6 * size
@@ -339,17 +390,27 @@ def straighten(words: list[OcrWord]) -> list[tuple[OcrWord, float, float, float,
 
 
 def _drop_mark_lines(words: list[OcrWord]) -> list[OcrWord]:
-    """Lines with no letter or digit (specks, rules) are dropped."""
+    """Lines with no letter or digit (specks, rules) are dropped, and so are drawings
+    read as letters (a handwritten signature read as "EEE NE RA LEE TINA")."""
     out: list[OcrWord] = []
     line: list[OcrWord] = []
     for w in [*words, None]:
         if w is None or w.first:
-            if any(c.isalnum() for x in line for c in x.text):
+            if any(c.isalnum() for x in line for c in x.text) and not _drawing(line):
                 out += line
             line = []
         if w is not None:
             line.append(w)
     return out
+
+
+def _drawing(line: list[OcrWord]) -> bool:
+    """A line of at least ``DRAWING_WORDS`` short "words" (at most ``DRAWING_CHARS``
+    characters), none read with ``DRAWING_CONF`` or more: Tesseract guessing at strokes.
+    A line of text read badly still has a long or a confident word."""
+    return len(line) >= DRAWING_WORDS and all(
+        w.conf < DRAWING_CONF and len(w.text) <= DRAWING_CHARS for w in line
+    )
 
 
 def read_image(image: Any, dpi: float = RESOLUTION) -> list[OcrWord]:
@@ -362,18 +423,42 @@ def read_image(image: Any, dpi: float = RESOLUTION) -> list[OcrWord]:
     words = _drop_mark_lines(parse_hocr(run_tesseract(page)))
     words = split_glued_markers(words, page)
     marks_apart(words)
-    words = [w for w in words if not is_noise(w)]
+    words = without_noise(words)
     words = _bullets(words)
     read_dashes(words, page)
     return strip_glued_marks(words)
 
 
 def _bullets(words: list[OcrWord]) -> list[OcrWord]:
+    """Small marks opening a line become bullets ("•"). One before a line going on in
+    lower case is a speck before wrapped text, unless another such mark stands at its
+    left edge on the page (a column of bullets before items that open in lower case:
+    "Polisen lovar att: • öka närvaron …")."""
+    marks = [i for i, w in enumerate(words) if w.first and _bullet_like(w)]
     specks = set()
-    for i, w in enumerate(words):
-        if w.first and _bullet_like(w):
-            after = words[i + 1] if i + 1 < len(words) and not words[i + 1].first else None
-            if after is not None and after.text[:1].islower():
-                specks.add(i)  # a line going on in lower case opens no list item
-            w.text = "•"
-    return [w for i, w in enumerate(words) if i not in specks]
+    for i in marks:
+        w = words[i]
+        after = words[i + 1] if i + 1 < len(words) and not words[i + 1].first else None
+        if (
+            after is not None
+            and after.text[:1].islower()
+            and not _in_bullet_column(words, i, marks)
+        ):
+            specks.add(i)
+        w.text = "•"
+    return _without(words, specks)
+
+
+def _in_bullet_column(words: list[OcrWord], i: int, marks: list[int]) -> bool:
+    """Whether another mark opening a line stands within half a text height of mark
+    ``i``'s left edge, each set apart from its line's text by half a text height."""
+
+    def apart(j: int) -> bool:
+        w = words[j]
+        after = words[j + 1] if j + 1 < len(words) and not words[j + 1].first else None
+        return after is not None and after.x0 - w.x1 >= 0.5 * (w.size or w.bottom - w.top)
+
+    if not apart(i):
+        return False
+    size = words[i].size or (words[i].bottom - words[i].top)
+    return any(j != i and abs(words[j].x0 - words[i].x0) <= 0.5 * size and apart(j) for j in marks)

@@ -39,7 +39,7 @@ QUOTE_CONF = 70
 
 # Tesseract's confidence under which a line's first word may hold a list marker it
 # read into the word.
-GLUED_MARKER_CONF = 60
+GLUED_MARKER_CONF = 70
 
 
 # What a bullet glyph turns into when Tesseract reads it: the bullets every reader knows,
@@ -137,6 +137,14 @@ _DASHES = "-–—"
 _DIGIT_DASH = regex.compile(r"(?<=\d)[-–—](?=\d)")
 
 
+_LETTER_HYPHEN = regex.compile(r"(?<=\p{L})-(?=\p{L})")
+
+
+# A hyphen between letters shorter than this share of the line's text height is a speck
+# between two words (a hyphen is about a quarter of it, a speck an eighth).
+SPECK_HYPHEN = 0.18
+
+
 def read_dashes(words: list[OcrWord], page: Any) -> None:
     """Hyphen or en dash, as long as the dash is printed: Tesseract reads both as "-".
 
@@ -156,22 +164,58 @@ def read_dashes(words: list[OcrWord], page: Any) -> None:
             continue
         found = list(_DIGIT_DASH.finditer(w.text))
         if not found:
+            if len(_LETTER_HYPHEN.findall(w.text)) == 1:
+                pixels = np.asarray(page.convert("L")) if pixels is None else pixels
+                _speck_hyphen(pixels, w)
             continue
         if pixels is None:
             pixels = np.asarray(page.convert("L"))
         measured = dash_runs(pixels, w)
-        if measured is None or len(measured[0]) != len(found):
+        if measured is None or len(measured[0]) < len(found):
             continue
         runs, height = measured
         chars = list(w.text)
-        for m, run in zip(found, runs, strict=True):
+        for m, (_, run) in zip(found, _runs_at(runs, found, w), strict=True):
             chars[m.start()] = "–" if run >= EN_DASH_DIGITS * height else "-"
         w.text = "".join(chars)
 
 
-def dash_runs(pixels: Any, word: OcrWord) -> tuple[list[int], float] | None:
-    """The lengths (pixels) of the dashes in a word's box, left to right, and the height
-    of its characters; None for a box too small to measure.
+def _speck_hyphen(pixels: Any, w: OcrWord) -> None:
+    """A speck between two words read as a hyphen ("lovar-att" over "lovar · att"): the
+    dash-like ink where the hyphen stands is shorter than ``SPECK_HYPHEN`` of the text
+    height, so the words are parted."""
+    m = _LETTER_HYPHEN.search(w.text)
+    measured = dash_runs(pixels, w)
+    size = w.size or (w.bottom - w.top)
+    if m is None or measured is None or not measured[0] or size <= 0:
+        return
+    char = (w.x1 - w.x0) / len(w.text)
+    at = (m.start() + 0.5) * char
+    start, length = min(measured[0], key=lambda r: abs(r[0] + r[1] / 2 - at))
+    if abs(start + length / 2 - at) <= char and length < SPECK_HYPHEN * size:
+        w.text = w.text[: m.start()] + " " + w.text[m.end() :]
+
+
+def _runs_at(
+    runs: list[tuple[int, int]], found: list[regex.Match[str]], word: OcrWord
+) -> list[tuple[int, int]]:
+    """The dash-like run each dash of the word is: all of them when there are as many,
+    else the run nearest where the dash stands in the word's text (a stroke of a "7"
+    is dash-like too)."""
+    if len(runs) == len(found):
+        return runs
+    width, n = word.x1 - word.x0, len(word.text)
+    chosen = []
+    for m in found:
+        at = (m.start() + 0.5) / n * width
+        chosen.append(min(runs, key=lambda r: abs(r[0] + r[1] / 2 - at)))
+    return chosen
+
+
+def dash_runs(pixels: Any, word: OcrWord) -> tuple[list[tuple[int, int]], float] | None:
+    """The dashes in a word's box, left to right, as (start, length) in pixels from the
+    box's left edge, and the height of its characters; None for a box too small to
+    measure.
 
     A column belongs to a dash when its ink (in the middle 80 % of the box, so that a
     speck under the word does not count) lies between a quarter and 85 % of the box's
@@ -201,20 +245,20 @@ def dash_runs(pixels: Any, word: OcrWord) -> tuple[list[int], float] | None:
         )
     if not extents:
         return None
-    runs: list[int] = []
+    runs: list[tuple[int, int]] = []
     start = last = -10
     for j, is_dash in enumerate(dashlike):
         if not is_dash:
             continue
         if j - last <= 3 and runs:  # a gap of up to two columns
-            runs[-1] = j - start + 1
+            runs[-1] = (start, j - start + 1)
         else:
             start = j
-            runs.append(1)
+            runs.append((j, 1))
         last = j
     glyph = float(np.percentile(extents, 90))
     # a dash is longer than a fifth of the characters' height (not a "4"'s crossbar)
-    return [r for r in runs if r >= 0.2 * glyph], glyph
+    return [r for r in runs if r[1] >= 0.2 * glyph], glyph
 
 
 # Marks a speck in front of a word is read as; quote marks only when read with low
