@@ -227,3 +227,62 @@ def test_mixed_pdf_ocrs_only_the_page_without_text(tmp_path: Path) -> None:
     assert record.period is not None
     assert (record.period.start, record.period.end) == ("2025-01-01", "2027-12-31")
     assert record.period.evidence.page == 2
+
+
+# An invented medborgarlöfte whose layout a scan loses most of: numbered headings set
+# bold at body size, promises that open in lower case under a bullet, a title's period
+# with an en dash, and two signature blocks side by side.
+PROMISES = """Samverkansöverenskommelse och medborgarlöfte för Tranås 2025–2027
+
+1. Parter
+Överenskommelsen ingås mellan Tranås kommun, org.nr 212000-0597, och Polismyndigheten, \
+lokalpolisområde Jönköping.
+
+2. Giltighetstid
+Överenskommelsen gäller från den 1 januari 2025 till den 31 december 2027.
+
+3. Medborgarlöfte
+
+Polisen lovar att:
+• öka närvaron vid resecentrum fredags- och lördagskvällar
+• genomföra trafikkontroller vid skolorna varje termin
+• besöka högstadieskolorna och prata om narkotika
+
+Kommunen lovar att:
+• förbättra belysningen i Stadsparken och längs gångvägen till stationen
+• erbjuda föräldrastöd till familjer med barn i riskzon
+
+4. Underskrifter
+
+Tranås den 10 december 2024
+
+Anna Ek                              Per Holm
+Kommunstyrelsens ordförande          Lokalpolisområdeschef
+"""
+
+
+def test_a_scanned_medborgarlofte_keeps_its_headings_promises_and_signers(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "tranas.txt"
+    source.write_text(PROMISES, encoding="utf-8")
+    scanned = render.render_scanned_pdf(source, tmp_path / "tranas.pdf", seed=3, dpi=SCAN_DPI)
+    document, record = ocr_read(scanned)
+    headings = [document.block_text(b) for b in document.blocks if b.kind == "heading"]
+    for heading in ("1. Parter", "2. Giltighetstid", "3. Medborgarlöfte", "4. Underskrifter"):
+        assert heading in headings, headings
+    assert record.title is not None
+    assert record.title.value.endswith("Tranås 2025–2027")
+    assert [p.org_number for p in record.parties] == ["212000-0597", None]
+    promises = [(c.party.kinds, c.text.split()[0]) for c in record.commitments]
+    assert promises == [
+        (["police"], "öka"),
+        (["police"], "genomföra"),
+        (["police"], "besöka"),
+        (["municipality"], "förbättra"),
+        (["municipality"], "erbjuda"),
+    ]
+    assert [(s.name, s.title) for s in record.signatories] == [
+        ("Anna Ek", "Kommunstyrelsens ordförande"),
+        ("Per Holm", "Lokalpolisområdeschef"),
+    ]

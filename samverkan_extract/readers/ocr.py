@@ -315,9 +315,7 @@ def without_noise(words: list[OcrWord]) -> list[OcrWord]:
     noise = set()
     for i, w in enumerate(words):
         after = words[i + 1] if i + 1 < len(words) and not words[i + 1].first else None
-        if _is_noise(w) and not (
-            after is not None and after.conf >= SURE_CONF and _word_shaped(w)
-        ):
+        if _is_noise(w) and not (after is not None and after.conf >= SURE_CONF and _word_shaped(w)):
             noise.add(i)
     return _without(words, noise)
 

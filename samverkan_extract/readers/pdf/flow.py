@@ -57,6 +57,9 @@ SCAN_SAME_HEADING = 0.1
 # On a scan, a line this many times larger or smaller than the line before is set apart
 # from it.
 SCAN_SIZE_STEP = 1.25
+# On a scan, a line without letters ("2014–2016" under a title) may read this share of
+# the text height of a line with letters set in the same size (no descenders).
+SCAN_DIGITS_HEIGHT = 0.75
 
 
 def soft_wrap(prev: Line, line: Line, left: float, right: float) -> bool:
@@ -184,8 +187,9 @@ class Flow:
         if gap > self.stats.para_gap * max(line.size, 1.0) or gap < -line.size:
             return True
         if self.ocr and prev is not None:
-            small, large = sorted((max(prev.size, 1.0), max(line.size, 1.0)))
-            return large >= SCAN_SIZE_STEP * small
+            return all(
+                _out_of_step(a, b) for a in _scanned_sizes(prev) for b in _scanned_sizes(line)
+            )
         return False
 
     def _opening(self, line: Line, new_para: bool, item: Unit | None) -> _Opening:
@@ -345,3 +349,18 @@ def _paragraph_like(unit: Unit, lines: list[str], bbox: BBox, boxes: list[BBox])
         left=unit.left,
         boxes=boxes,
     )
+
+
+def _scanned_sizes(line: Line) -> tuple[float, ...]:
+    """The text heights a scanned line may be set in: as read, and for a line without
+    letters also as a line with letters would read (Tesseract measures a line of digits
+    now with, now without the descenders it does not have)."""
+    size = max(line.size, 1.0)
+    if any(c.isalpha() for c in line.text):
+        return (size,)
+    return size, size / SCAN_DIGITS_HEIGHT
+
+
+def _out_of_step(a: float, b: float) -> bool:
+    small, large = sorted((a, b))
+    return large >= SCAN_SIZE_STEP * small

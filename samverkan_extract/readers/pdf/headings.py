@@ -92,6 +92,11 @@ def guess_headings(units: list[Unit], key: HeadingKey) -> None:
     like a title above body text becomes a heading with ``key``; one that names a
     section agreements have needs no more than something under it that is no heading."""
     for unit, nxt in zip(units, units[1:], strict=False):
+        if _numbered_section_title(unit, nxt):
+            # "1. Parter" set bold at body size, read as the first item of a list
+            unit.lines[0] = f"{unit.marker} {unit.lines[0].strip()}"
+            unit.kind, unit.heading_key, unit.marker = "heading", key, None
+            continue
         if unit.kind != "paragraph" or len(unit.lines) != 1:
             continue
         text = unit.lines[0].strip()
@@ -104,6 +109,17 @@ def guess_headings(units: list[Unit], key: HeadingKey) -> None:
             continue
         if _reads_like_title(text):
             unit.kind, unit.heading_key = "heading", key
+
+
+def _numbered_section_title(unit: Unit, nxt: Unit) -> bool:
+    """A one-line numbered item that names a section agreements have, over a paragraph:
+    a numbered heading whose weight the scan does not show ("1. Parter")."""
+    if unit.kind != "list_item" or unit.level != 1 or len(unit.lines) != 1:
+        return False
+    if unit.marker is None or not unit.marker[:1].isdigit() or nxt.kind != "paragraph":
+        return False
+    text = unit.lines[0].strip()
+    return _names_section(text) and _reads_like_title(text)
 
 
 def _names_section(text: str) -> bool:
