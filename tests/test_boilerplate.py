@@ -43,6 +43,7 @@ def dropped(lines: str) -> list[str]:
         "Webbplatsen använder cookies. Läs mer om cookies",
         "Godkänn alla kakor",
         "Endast nödvändiga cookies",
+        "OK Läs mer om kakor",
         "Du behöver aktivera JavaScript för att se kartan.",
         "Startsida > Kommun och politik > Trygghet",
         "Du är här: Start / Bo och leva / Trygghet",

@@ -12,10 +12,6 @@ from samverkan_extract.schema import DateItem, Item
 
 # How far into the document a title or reference number is looked for (blocks).
 HEAD_BLOCKS = 12
-TITLE_WORDS = regex.compile(
-    r"(?i)överenskommelse|samverkansavtal|avtal\s+om\s+samverkan|samverkansplan|"
-    r"samarbetsavtal|avsiktsförklaring"
-)
 DATE_LABEL = regex.compile(
     r"(?i)(?<![\w])(?:datum|dokumentdatum|upprättad|upprättat|daterad|daterat|"
     r"fastställd|fastställt|reviderad|beslutad|antagen|antaget)\s*:?\s*(?:den\s+)?"
@@ -54,9 +50,10 @@ POLICE_REFERENCE = regex.compile(r"(?<![\w/.])[A-Z]\d{3}\.\d{3}/\d{4}(?![\w/])")
 def extract_title(ctx: Context) -> Item | None:
     blocks = [b for b in ctx.document.blocks[:HEAD_BLOCKS] if b.kind not in ("header", "footer")]
     candidates = [b for b in blocks if b.kind in (*HEADING_KINDS, "paragraph")]
+    title_words = ctx.kb.pattern("titles", "words")
     for n, block in enumerate(candidates):
         text = ctx.document.block_text(block)
-        if TITLE_WORDS.search(text) and _title_like(text):
+        if title_words.search(text) and _title_like(text):
             start, end = _title_lines(ctx, block.start, block.end)
             after = candidates[n + 1] if n + 1 < len(candidates) else None
             bare = len(ctx.text[start:end].split()) <= 2  # the document's kind, no more

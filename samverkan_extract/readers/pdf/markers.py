@@ -5,7 +5,9 @@ A line opens an item when its first word is
 1. a bullet (``common.BULLETS``), standing alone or glued to the text ("•Text");
 2. on a scan, a mark Tesseract reads a bullet as (``ocr_words.BULLET_TOKENS``: "«", "e",
    "*" ...) standing apart from the text, or such a sign (or an opening quote that is
-   never closed) glued to a capitalised word ("«Kommunen");
+   never closed) glued to a capitalised word ("«Kommunen"), or one or two digits set
+   apart from a capitalised word by a wide gap (an item number whose full stop the scan
+   lost);
 3. a dash (``common.DASHES``) or an item number ("1.", "a)", "(2)") that opens a
    paragraph, lines up with the item before it, or stands apart from its text (a gap
    of 0.6 × the font size).
@@ -27,12 +29,16 @@ from samverkan_extract.readers.pdf.model import Line, join_words
 
 # A gap this share of the font size after a dash or number sets it apart as a marker.
 MARKER_GAP = 0.6
+# On a scan, an item number that lost its full stop stands this share of the font size
+# or more from its text.
+LOST_MARK_GAP = 1.0
 # How far (points) a marker may stand from the item before's and still line up.
 ALIGNED = 2
 
 BULLET_WORD = regex.compile(rf"^[{regex.escape(BULLETS)}]$")
 _BULLET_GLUED = regex.compile(rf"^([{regex.escape(BULLETS)}])(\S.*)$")
 DASH_WORD = regex.compile(rf"^[{regex.escape(DASHES)}]$")
+BARE_NUMBER = regex.compile(r"^\d{1,2}$")
 NUMBER_WORD = regex.compile(r"^(?:\d{1,2}[.)]|[a-zA-Z][.)]|\(\d{1,2}\)|\([a-z]\))$")
 _OPENING_QUOTES = "\"'„”"
 # What a bullet Tesseract misread is recorded as.
@@ -73,7 +79,7 @@ def list_marker(
         return None
     if BULLET_WORD.match(first.text):
         return _after_first(line, "bullet", first.text)
-    if ocr and (found := _ocr_bullet(line)):
+    if ocr and (found := _ocr_bullet(line) or _ocr_number(line)):
         return found
     return _dash_or_number(line, new_para, item_x0)
 
@@ -100,6 +106,18 @@ def _ocr_bullet(line: Line) -> Marker | None:
         words = [first.with_text(first.text[1:]), *line.words[1:]]
         return Marker(join_words(words), first.x0, "bullet", OCR_BULLET)
     return None
+
+
+def _ocr_number(line: Line) -> Marker | None:
+    """An item number whose full stop or bracket the scan lost ("1) Barn" read as
+    "1   Barn"): one or two digits set apart from a capitalised word by a wide gap (a
+    number in running text stands a space from its word)."""
+    first, after = line.words[0], line.words[1]
+    if not BARE_NUMBER.match(first.text) or not after.text[:1].isupper():
+        return None
+    if _gap_after_first(line) < LOST_MARK_GAP * first.size:
+        return None
+    return _after_first(line, "number", first.text + ".")
 
 
 def _dash_or_number(line: Line, new_para: bool, item_x0: float | None) -> Marker | None:

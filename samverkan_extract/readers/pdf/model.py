@@ -54,6 +54,7 @@ class Word:
     bottom: float
     size: float
     bold: bool
+    ocr: bool = False  # read by OCR: Tesseract has told the words apart
 
     @property
     def middle(self) -> float:
@@ -61,7 +62,7 @@ class Word:
 
     def with_text(self, text: str) -> Word:
         """The same box and style with other text (a word without its glued marker)."""
-        return Word(text, self.x0, self.x1, self.top, self.bottom, self.size, self.bold)
+        return Word(text, self.x0, self.x1, self.top, self.bottom, self.size, self.bold, self.ocr)
 
 
 @dataclass(eq=False)
@@ -164,13 +165,14 @@ def all_bold(words: Iterable[Word]) -> bool:
 
 def join_words(words: Iterable[Word]) -> str:
     """Words of one line as text: a space between words, none where glyphs touch (a
-    word split only because its font changed)."""
+    word split only because its font changed; OCR's words are words, however close)."""
     out = ""
     prev: Word | None = None
     for w in words:
         if prev is not None:
             gap = w.x0 - prev.x1
-            out += "" if gap < TOUCHING * min(w.size, prev.size) else " "
+            touching = gap < TOUCHING * min(w.size, prev.size) and not (w.ocr and prev.ocr)
+            out += "" if touching else " "
         out += w.text
         prev = w
     return out

@@ -30,5 +30,7 @@ def words_in_points(words: list[OcrWord], scale: float = 1.0) -> list[Word]:
     s = ocr.SCALE / scale
     for w, x0, top, x1, bottom in ocr.straighten(words):
         size = (w.size or (w.bottom - w.top)) * s
-        out.append(Word(w.text, x0 * s, x1 * s, top * s, bottom * s, round(size * 2) / 2, False))
+        out.append(
+            Word(w.text, x0 * s, x1 * s, top * s, bottom * s, round(size * 2) / 2, False, True)
+        )
     return out
