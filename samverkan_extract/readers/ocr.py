@@ -5,8 +5,8 @@ layer, at ``RESOLUTION`` dpi, or lower for a page that would take more than
 ``MAX_PIXELS``, see ``ocr_scale``) and hands the image to ``read_image``, which
 
 1. whitens the specks that stand alone (``clean_page``: a dark mark of at most
-   ``SPECK_AREA`` pixels with nothing else dark within ``SPECK_RADIUS`` above or below
-   and ``SPECK_REACH`` to either side, all at 300 dpi), so that Tesseract neither reads them as marks glued to words ('"Anneli') nor
+   ``SPECK_AREA`` pixels with nothing else dark within ``SPECK_RADIUS``, both at 300
+   dpi), so that Tesseract neither reads them as marks glued to words ('"Anneli') nor
    lets them break up its layout analysis (a column of item numbers read as "PP w N");
    a full stop, the dot of an i and a bullet stand close to other ink and stay;
 2. runs Tesseract (the program ``pytesseract`` finds, as pytesseract runs it, but
@@ -80,9 +80,6 @@ SURE_CONF = 80
 # A speck (pixels at 300 dpi, scaled with the resolution): at most SPECK_AREA dark
 # pixels with no other dark pixel within SPECK_RADIUS; darker than DARK is ink.
 SPECK_RADIUS = 14
-# ... and none within SPECK_REACH to either side: a full stop after a "7" or an "r"
-# stands farther from their ink than SPECK_RADIUS, but on their line.
-SPECK_REACH = 26
 SPECK_AREA = 30
 # A mark part of which lies within SPECK_KEEP pixels (at 300 dpi) of ink that is not
 # alone stays whole.
@@ -142,19 +139,17 @@ def check_ocr_available() -> None:
 
 def clean_page(image: Any, dpi: float = RESOLUTION) -> Any:
     """The page image with the specks that stand alone whitened: dark marks of at most
-    ``SPECK_AREA`` pixels with no other dark pixel within ``SPECK_RADIUS`` above or
-    below and ``SPECK_REACH`` to either side (all at 300 dpi, scaled to ``dpi``). Ink
-    close to other ink (a full stop, the dot of an i, a bullet, a dash between words)
-    stays, and so does all of a mark part of which is close to other ink (within
-    ``SPECK_KEEP`` of it): a full stop a little apart from its word is not half erased."""
+    ``SPECK_AREA`` pixels with no other dark pixel within ``SPECK_RADIUS`` (both at 300
+    dpi, scaled to ``dpi``). Ink close to other ink (a full stop, the dot of an i, a
+    bullet, a dash between words) stays, and so does all of a mark part of which is
+    close to other ink (within ``SPECK_KEEP`` of it): a full stop a little apart from
+    its word is not half erased."""
     import numpy as np
 
     pixels = np.asarray(image.convert("L"))
     scale = dpi / 300
     dark = pixels < DARK
-    around = _window_sums(
-        dark, max(1, round(SPECK_RADIUS * scale)), max(1, round(SPECK_REACH * scale))
-    )
+    around = _window_sums(dark, max(1, round(SPECK_RADIUS * scale)))
     alone = around <= SPECK_AREA * scale**2
     anchored = dark & ~alone
     near_ink = _window_sums(anchored, max(1, round(SPECK_KEEP * scale))) > 0
@@ -169,21 +164,20 @@ def clean_page(image: Any, dpi: float = RESOLUTION) -> Any:
     return Image.fromarray(cleaned)
 
 
-def _window_sums(mask: Any, r: int, rx: int | None = None) -> Any:
-    """How many pixels of ``mask`` every window of (2r+1) rows by (2rx+1) columns holds
-    (``rx`` is ``r`` unless given), from a summed-area table."""
+def _window_sums(mask: Any, r: int) -> Any:
+    """How many pixels of ``mask`` every (2r+1)^2 window holds, from a summed-area
+    table."""
     import numpy as np
 
-    rx = r if rx is None else rx
     height, width = mask.shape
-    n, m = 2 * r + 1, 2 * rx + 1
-    table = np.zeros((height + n, width + m), np.int32)
-    table[r + 1 : r + 1 + height, rx + 1 : rx + 1 + width] = mask
+    n = 2 * r + 1
+    table = np.zeros((height + n, width + n), np.int32)
+    table[r + 1 : r + 1 + height, r + 1 : r + 1 + width] = mask
     np.cumsum(table, axis=0, out=table)
     np.cumsum(table, axis=1, out=table)
-    sums = table[n:, m:] - table[:-n, m:]
-    sums -= table[n:, :-m]
-    sums += table[:-n, :-m]
+    sums = table[n:, n:] - table[:-n, n:]
+    sums -= table[n:, :-n]
+    sums += table[:-n, :-n]
     return sums
 
 
