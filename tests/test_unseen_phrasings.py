@@ -385,3 +385,27 @@ def test_a_lead_in_set_as_a_heading_names_no_section() -> None:
 
     assert heading_topic("Under avtalstiden ska parterna särskilt arbeta med") is None
     assert heading_topic("Avtalstid") == "period"
+
+
+@pytest.mark.parametrize("brk", ["\n", "\n\n"])
+def test_a_range_broken_after_its_dash(tmp_path: Path, brk: str) -> None:
+    """A range whose end date opens the next line or paragraph (a page break, a
+    rendering that sets the end apart): "gäller 1 mars 2023 –" / "28 februari 2026."."""
+    body = f"Parter och giltighet\n\nÖverenskommelsen gäller 1 mars 2023 –{brk}28 februari 2026.\n"
+    record = agreement(tmp_path, body)
+    assert record.period is not None
+    assert (record.period.start, record.period.end) == ("2023-03-01", "2026-02-28")
+
+
+def test_a_medborgarlofte_named_under_the_site_name_is_the_title(tmp_path: Path) -> None:
+    """A page whose site name is a heading over the promise's own heading: the title is
+    the heading that names the medborgarlöfte."""
+    path = tmp_path / "page.md"
+    path.write_text(
+        "# Exby kommun\n\n# Medborgarlöfte för Exby 2024\n\nExby kommun och Polisen, "
+        "lokalpolisområde Exby, lovar att arbeta för ökad trygghet i centrum.\n",
+        encoding="utf-8",
+    )
+    record = extract(path)
+    assert record.title is not None
+    assert record.title.value == "Medborgarlöfte för Exby 2024"

@@ -55,6 +55,12 @@ SINGLE_YEAR = regex.compile(
     r"(?i)\b(?:under|för|avser|omfattar)\s+(?:hela\s+)?(?:år(?:et)?\s+)?"
     r"(?P<y>(?:19|20)\d\d)\b(?!\s*(?:[-–—/]|till)\s*\d)"
 )
+# A place that ends in the dash or "till (och med)" of a range ...
+OPEN_RANGE = regex.compile(r"(?i)\d\s*(?:[-–—]{1,2}|till(?:\s+och\s+med)?|t\.?\s?o\.?\s?m\.?)\s*$")
+# ... and a line or paragraph break after it, before the date that ends the range (a
+# date is at most this many characters long).
+LINE_BREAK = regex.compile(r"[ \t]*\n\s*")
+CARRIED_DATE = 40
 FROM = regex.compile(r"(?i)(?:från\s+och\s+med|fr\.?\s?o\.?\s?m\.?|från)\s+(?:den\s+)?$")
 # "mellan 2024-01-01 och 2026-12-31": "och" joins a range only after "mellan".
 BETWEEN = regex.compile(r"(?i)mellan\s+(?:den\s+)?$")
@@ -116,6 +122,7 @@ def _find_period(ctx: Context) -> Period | None:
         for s in ctx.sentences(0, limit)
         if PERIOD_WORDS.search(s.text) and not EARLIER.search(s.text)
     ]
+    places = [(start, _carried_over(ctx, start, end)) for start, end in places]
     for start, end in places:
         if _from_signing(ctx, start, end):
             ctx.warnings.append("period runs from the signing, which gives no dates")
@@ -150,6 +157,22 @@ def _find_period(ctx: Context) -> Period | None:
                 evidence=ctx.evidence(m.start(), m.end()),
             )
     return None
+
+
+def _carried_over(ctx: Context, start: int, end: int) -> int:
+    """Where a place ends that breaks off after the dash of a range, with the end date
+    opening the next line or paragraph ("gäller 1 januari 2014 –" / "31 december
+    2016."): past that date."""
+    if not OPEN_RANGE.search(ctx.text, start, end):
+        return end
+    stop = end
+    while stop > start and ctx.text[stop - 1].isspace():
+        stop -= 1
+    gap = LINE_BREAK.match(ctx.text, stop)
+    if gap is None:
+        return end
+    after = ctx.dates(gap.end(), gap.end() + CARRIED_DATE)
+    return after[0].end if after and after[0].start == gap.end() else end
 
 
 def _title_year(ctx: Context, start: int, end: int) -> regex.Match[str] | None:
