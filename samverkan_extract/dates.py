@@ -57,7 +57,7 @@ _YEAR = r"(?:19|20)\d{2}"
 # pattern of plain characters like this one faster than ``regex``.
 DATE = re.compile(
     rf"""
-    (?P<iso>(?<!\d)(?P<iy>{_YEAR})\s?[-.](?P<im>[01]?\d|XX)\s?[-.](?P<id>[0-3]?\d|XX)(?![\d])(?!-\d))
+    (?P<iso>(?<!\d)(?P<iy>{_YEAR})\s?[-–.](?P<im>[01]?\d|XX)\s?[-–.](?P<id>[0-3]?\d|XX)(?![\d])(?!-\d))
   | (?P<text>(?<!\d)(?P<td>[0-3]?\d)(?::?e)?\s+(?P<tm>{_MONTH})\.?,?\s+(?P<ty>{_YEAR}))
   | (?P<slash>(?<!\d)(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?:\s+|[-/])(?P<sy>{_YEAR}))
   | (?P<month>\b(?P<mm>{_MONTH})\s+(?P<my>{_YEAR}))

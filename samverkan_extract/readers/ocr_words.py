@@ -137,6 +137,10 @@ _DASHES = "-–—"
 _DIGIT_DASH = regex.compile(r"(?<=\d)[-–—](?=\d)")
 
 
+# The hyphens of an ISO date ("2020-08-26") are hyphens, however long they print.
+_ISO_DATE = regex.compile(r"(?<!\d)\d{4}([-–])\d\d([-–])\d\d(?!\d)")
+
+
 _LETTER_HYPHEN = regex.compile(r"(?<=\p{L})-(?=\p{L})")
 
 
@@ -151,18 +155,23 @@ def read_dashes(words: list[OcrWord], page: Any) -> None:
     A dash standing alone is an en dash when its box is at least ``EN_DASH_EM`` of its
     line's text height long. The dashes between digits ("2019-2022", "2021-01-01-2024-
     12-31") are measured on the page: each is a run of columns whose ink lies only in
-    the middle band of the word; when there are as many runs as dashes, each becomes an
-    en dash when it is at least ``EN_DASH_DIGITS`` of the digits' height long."""
+    the middle band of the word (the run nearest where the dash stands, when strokes of
+    digits are dash-like too), and becomes an en dash when it is at least
+    ``EN_DASH_DIGITS`` of the digits' height long. The hyphens inside an ISO date stay
+    hyphens."""
     import numpy as np
 
     pixels = None
     for w in words:
+        if len(w.text) == 2 and w.text[0] in _DASHES and w.text[1] in ".,":
+            w.text = w.text[0]  # a speck after a dash standing alone ("2014 -." for "2014 –")
         if w.text in _DASHES:
             size = w.size or (w.bottom - w.top)
             if size > 0:
                 w.text = "–" if w.x1 - w.x0 >= EN_DASH_EM * size else "-"
             continue
-        found = list(_DIGIT_DASH.finditer(w.text))
+        dated = {m.start(k) for m in _ISO_DATE.finditer(w.text) for k in (1, 2)}
+        found = [m for m in _DIGIT_DASH.finditer(w.text) if m.start() not in dated]
         if not found:
             if len(_LETTER_HYPHEN.findall(w.text)) == 1:
                 pixels = np.asarray(page.convert("L")) if pixels is None else pixels
@@ -175,6 +184,8 @@ def read_dashes(words: list[OcrWord], page: Any) -> None:
             continue
         runs, height = measured
         chars = list(w.text)
+        for k in dated:
+            chars[k] = "-"
         for m, (_, run) in zip(found, _runs_at(runs, found, w), strict=True):
             chars[m.start()] = "–" if run >= EN_DASH_DIGITS * height else "-"
         w.text = "".join(chars)

@@ -5,9 +5,9 @@ A line opens an item when its first word is
 1. a bullet (``common.BULLETS``), standing alone or glued to the text ("•Text");
 2. on a scan, a mark Tesseract reads a bullet as (``ocr_words.BULLET_TOKENS``: "«", "e",
    "*" ...) standing apart from the text, or such a sign (or an opening quote that is
-   never closed) glued to a capitalised word ("«Kommunen"), or one or two digits set
-   apart from a capitalised word by a wide gap (an item number whose full stop the scan
-   lost);
+   never closed) glued to a capitalised word ("«Kommunen"), or one or two digits (and a
+   colon or comma) set apart from a capitalised word by a wide gap (an item number
+   whose full stop the scan lost or misread);
 3. a dash (``common.DASHES``) or an item number ("1.", "a)", "(2)") that opens a
    paragraph, lines up with the item before it, or stands apart from its text (a gap
    of 0.6 × the font size).
@@ -31,14 +31,14 @@ from samverkan_extract.readers.pdf.model import Line, join_words
 MARKER_GAP = 0.6
 # On a scan, an item number that lost its full stop stands this share of the font size
 # or more from its text.
-LOST_MARK_GAP = 1.0
+LOST_MARK_GAP = 0.75
 # How far (points) a marker may stand from the item before's and still line up.
 ALIGNED = 2
 
 BULLET_WORD = regex.compile(rf"^[{regex.escape(BULLETS)}]$")
 _BULLET_GLUED = regex.compile(rf"^([{regex.escape(BULLETS)}])(\S.*)$")
 DASH_WORD = regex.compile(rf"^[{regex.escape(DASHES)}]$")
-BARE_NUMBER = regex.compile(r"^\d{1,2}$")
+MISREAD_NUMBER = regex.compile(r"^(\d{1,2})[:;,]?$")
 NUMBER_WORD = regex.compile(r"^(?:\d{1,2}[.)]|[a-zA-Z][.)]|\(\d{1,2}\)|\([a-z]\))$")
 _OPENING_QUOTES = "\"'„”"
 # What a bullet Tesseract misread is recorded as.
@@ -109,15 +109,17 @@ def _ocr_bullet(line: Line) -> Marker | None:
 
 
 def _ocr_number(line: Line) -> Marker | None:
-    """An item number whose full stop or bracket the scan lost ("1) Barn" read as
-    "1   Barn"): one or two digits set apart from a capitalised word by a wide gap (a
-    number in running text stands a space from its word)."""
+    """An item number whose full stop or bracket the scan lost or misread ("1) Barn"
+    read as "1   Barn", "1. Trafik" as "1: Trafik"): one or two digits, perhaps with a
+    colon or comma, set apart from a capitalised word by a wide gap (a number in
+    running text stands a space from its word)."""
     first, after = line.words[0], line.words[1]
-    if not BARE_NUMBER.match(first.text) or not after.text[:1].isupper():
+    number = MISREAD_NUMBER.match(first.text)
+    if number is None or not after.text[:1].isupper():
         return None
     if _gap_after_first(line) < LOST_MARK_GAP * first.size:
         return None
-    return _after_first(line, "number", first.text + ".")
+    return _after_first(line, "number", number[1] + ".")
 
 
 def _dash_or_number(line: Line, new_para: bool, item_x0: float | None) -> Marker | None:
