@@ -12,7 +12,7 @@ from functools import cache
 
 import numpy
 import spacy
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, SENT_START
+from spacy.attrs import IDX, IS_LOWER, IS_PUNCT, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokenizer import Tokenizer
@@ -63,13 +63,16 @@ def sentences(doc: Doc) -> Doc:
     headings, list items and signature lines stand alone.
 
     A sentence ends at a token of ``SENTENCE_ENDS`` and goes on over the punctuation
-    after it; the next other token starts a new one. Worked out on the token arrays at
-    once, not token by token, since this runs over every token of every document."""
+    after it; the next other token starts a new one, unless it is a word in lower case
+    on the same line (a sentence opens with a capital or a digit: "ca. tio", and a speck
+    a scan read as a full stop, "en del av. kommunens"). Worked out on the token arrays
+    at once, not token by token, since this runs over every token of every document."""
     n = len(doc)
     if not n:
         return doc
-    arr = doc.to_array([IDX, LENGTH, IS_PUNCT]).astype("int64")
+    arr = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_LOWER]).astype("int64")
     idx, length, punct = arr[:, 0], arr[:, 1], arr[:, 2].astype(bool)
+    lower = arr[:, 3].astype(bool)
     codes = numpy.frombuffer(doc.text.encode("utf-32-le"), dtype=numpy.uint32)
     is_end = (length == 1) & numpy.isin(codes[numpy.minimum(idx, len(codes) - 1)], _END_CODES)
     starts = numpy.zeros(n, dtype=bool)
@@ -78,7 +81,7 @@ def sentences(doc: Doc) -> Doc:
     words = numpy.flatnonzero(~punct & ~is_end)
     ends_before = numpy.concatenate(([0], numpy.cumsum(is_end)))  # ends among tokens [0, k)
     since = numpy.concatenate(([0], words[:-1] + 1))
-    starts[words[ends_before[words] > ends_before[since]]] = True
+    starts[words[(ends_before[words] > ends_before[since]) & ~lower[words]]] = True
     # a line break in the space before a token, or a space token of breaks before it
     breaks = numpy.flatnonzero(codes == 10)
     token_end = idx + length

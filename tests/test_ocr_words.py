@@ -117,7 +117,7 @@ def test_a_short_word_read_unsure_stays_when_shaped_like_a_word() -> None:
 
 
 def test_an_iso_date_read_with_an_en_dash_is_a_date() -> None:
-    """"Gävle 2020–08-26": a dash read long inside an ISO date still makes the date."""
+    """ "Gävle 2020–08-26": a dash read long inside an ISO date still makes the date."""
     from samverkan_extract.dates import find_dates
 
     (date,) = find_dates("Gävle 2020–08-26")

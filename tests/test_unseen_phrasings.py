@@ -409,3 +409,28 @@ def test_a_medborgarlofte_named_under_the_site_name_is_the_title(tmp_path: Path)
     record = extract(path)
     assert record.title is not None
     assert record.title.value == "Medborgarlöfte för Exby 2024"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Rådet är en del av. kommunens folkhälsoarbete. Polisen deltar.",
+            ["Rådet är en del av. kommunens folkhälsoarbete.", "Polisen deltar."],
+        ),
+        (
+            "Gruppen träffas ca. tio gånger per år. Kommunen kallar.",
+            ["Gruppen träffas ca. tio gånger per år.", "Kommunen kallar."],
+        ),
+        (
+            "Rådet möts i maj. 2024 års plan antas då.",
+            ["Rådet möts i maj.", "2024 års plan antas då."],
+        ),
+    ],
+)
+def test_a_sentence_opens_with_a_capital_or_a_digit(text: str, expected: list[str]) -> None:
+    """A full stop before a word in lower case ends no sentence: an abbreviation, or a
+    speck a scan read as a full stop; the frequency after it stays with its forum."""
+    from samverkan_extract.nlp import get_nlp
+
+    assert [s.text.strip() for s in get_nlp()(text).sents] == expected
