@@ -434,3 +434,21 @@ def test_a_sentence_opens_with_a_capital_or_a_digit(text: str, expected: list[st
     from samverkan_extract.nlp import get_nlp
 
     assert [s.text.strip() for s in get_nlp()(text).sents] == expected
+
+
+def test_a_lead_in_set_as_an_item_of_the_list_it_introduces(tmp_path: Path) -> None:
+    """ "• Polisen lovar att" over "• öka närvaron ...": the item that only names a party
+    and its verb leads in the items after it, up to the next such item."""
+    body = (
+        "Medborgarlöfte\n\n"
+        "- Polisen lovar att\n- öka närvaron vid stationen på fredagskvällar\n"
+        "- genomföra trafikkontroller vid skolorna\n"
+        "- Polisen och kommunen lovar tillsammans att\n"
+        "- genomföra en trygghetsvandring i centrum under hösten\n"
+    )
+    record = agreement(tmp_path, body)
+    assert [(c.party.kinds, c.text) for c in record.commitments] == [
+        (["police"], "öka närvaron vid stationen på fredagskvällar"),
+        (["police"], "genomföra trafikkontroller vid skolorna"),
+        (["municipality", "police"], "genomföra en trygghetsvandring i centrum under hösten"),
+    ]

@@ -4,9 +4,9 @@ Two forms are read, with the verbs and party words of ``vocabulary.toml [commitm
 
 1. A lead-in that names a party and a verb and stops ("Polisen lovar att:", "Kommunen
    ansvarar för:", "Vi lovar att", "Polisen och kommunen lovar gemensamt att"), set as a
-   heading, a label, a line of its own or a table's header cell: each list item under it
-   (or each cell under it in its column, or each line of the paragraph under it) is one
-   undertaking of that party.
+   heading, a label, a line of its own, a list item or a table's header cell: each list
+   item under it up to the next lead-in (or each cell under it in its column, or each
+   line of the paragraph under it) is one undertaking of that party.
 2. A sentence that opens with a party and a verb ("Kommunen ansvarar för samordningen.",
    "Polisen lovar att ..."), in a section about roles, responsibilities or promises, or
    anywhere in a medborgarlöfte: the rest of the sentence is the undertaking.
@@ -130,8 +130,10 @@ def _index(blocks: list[Block], block: Block) -> int:
 def _lead_in(
     ctx: Context, block: Block, pats: dict[str, regex.Pattern[str]]
 ) -> tuple[str, int] | None:
-    """A block (or its last line) that is a lead-in: the party and where it stands."""
-    if block.kind not in (*HEADING_KINDS, "paragraph", "table_cell"):
+    """A block (or its last line) that is a lead-in: the party and where it stands. A
+    list item can be one too, when it says nothing more (a scan that read a speck before
+    "Polisen och kommunen lovar tillsammans att" as a bullet)."""
+    if block.kind not in (*HEADING_KINDS, "paragraph", "table_cell", "list_item"):
         return None
     text = ctx.document.block_text(block)
     last = text.rsplit("\n", 1)[-1]
@@ -144,6 +146,7 @@ def _lead_in(
 
 def _listed_under(ctx: Context, blocks: list[Block], i: int) -> list[tuple[int, int, int]]:
     """The undertakings a lead-in introduces: (start, end, block index)."""
+    pats = ctx.kb.derived("undertaking_patterns", _patterns)
     lead = blocks[i]
     if lead.kind == "table_cell" and lead.table is not None:
         return [
@@ -159,6 +162,8 @@ def _listed_under(ctx: Context, blocks: list[Block], i: int) -> list[tuple[int, 
     for n in range(i + 1, len(blocks)):
         b = blocks[n]
         if b.kind == "list_item":
+            if _lead_in(ctx, b, pats) is not None:
+                break  # the next party's lead-in, set as an item of the same list
             depth = b.depth if depth is None else depth
             if b.depth == depth:
                 out.append((*_span(ctx, b.start, b.end), n))
