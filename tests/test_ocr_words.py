@@ -122,3 +122,20 @@ def test_an_iso_date_read_with_an_en_dash_is_a_date() -> None:
 
     (date,) = find_dates("Gävle 2020–08-26")
     assert (date.value, date.precision) == ("2020-08-26", "day")
+
+
+def test_a_piece_of_a_tables_rule_opening_a_line_is_no_bullet() -> None:
+    """A table's left rule read as "." or "|" as tall as the text, apart from the cell's
+    text: no list marker (a bullet is a small mark)."""
+    from samverkan_extract.readers.ocr_words import marks_apart
+
+    rule = OcrWord(".", 284, 975, 286, 1020, 31, SIZE, 0.0, 1010, True)
+    words = [rule, *line(975, ("Uddevalla", 312, 510, 96))]
+    words[1].first = False
+    marks_apart(words)
+    assert words[0].text == "."
+    bullet = mark(1100, ":", 270)
+    words = [bullet, *line(1100, ("Narkotika", 340, 560, 96))]
+    words[1].first = False
+    marks_apart(words)
+    assert words[0].text == "•"

@@ -117,16 +117,23 @@ def _marker_gap(pixels: Any, w: OcrWord, size: float) -> tuple[int, int] | None:
     return int(inked[k]) + 1, int(inked[k + 1])
 
 
+# A list marker is at most this share of the text height tall.
+MARK_HEIGHT = 0.6
+
+
 def marks_apart(words: list[OcrWord]) -> None:
-    """A mark without letters opening a line, no wider than a letter and standing apart
-    from the text after it (half the text height or more), is a list marker however
-    Tesseract read it ("«=", ":" for a dash): a bullet ("•")."""
+    """A mark without letters opening a line, no wider than a letter nor taller than
+    ``MARK_HEIGHT`` of the text and standing apart from the text after it (half the text
+    height or more), is a list marker however Tesseract read it ("«=", ":" for a dash):
+    a bullet ("•"). A rule piece ("|", "." as tall as the text) is none."""
     for w, after in zip(words, words[1:], strict=False):
         if not w.first or after.first or any(c.isalnum() for c in w.text):
             continue
         if w.text in _DASHES or w.text in BULLET_TOKENS:
             continue
         size = w.size or (w.bottom - w.top)
+        if w.bottom - w.top > MARK_HEIGHT * size:
+            continue  # a piece of a table's rule, as tall as the text
         if w.x1 - w.x0 <= 0.8 * size and after.x0 - w.x1 >= 0.5 * size:
             w.text = "•"
 
