@@ -16,17 +16,23 @@ layer, at ``RESOLUTION`` dpi, or lower for a page that would take more than
 
 Then (steps 3 to 5, which measure marks on the page image, are ``readers/ocr_words.py``)
 
-1. lines with no letter or digit (specks, rules) are dropped;
+1. lines with no letter or digit (specks, rules) are dropped, and so are lines of
+   short words none of which Tesseract is sure of (a signature written by hand);
 2. specks are dropped: marks without letters read with low confidence, one-letter words
-   under ``SPECK_CONF``, guesses of up to three characters under ``GUESS_CONF``; a mark
-   or bullet opening a line stays;
-3. a small mark without letters opening a line is a bullet ("•"), unless the line goes
-   on in lower case (a speck before wrapped text); so is a mark no wider than a letter
-   that stands apart from the text after it (a dash read as "«=");
+   under ``SPECK_CONF``, guesses of up to three characters under ``GUESS_CONF`` (but a
+   word's shape before a word read surely: "öka" at 22); a mark or bullet opening a
+   line stays;
+3. a small mark opening a line (or one letter a third of the text high: "8") is a
+   bullet ("•"), unless the line goes on in lower case and no other such mark stands
+   under or over it (a speck before wrapped text); so is a mark no wider than a letter
+   that stands apart from the text after it (a dash read as "«="), but not a rule's
+   piece as tall as the text;
 4. dashes are measured on the page (``read_dashes``): Tesseract reads an en dash as a
    hyphen, and "2019–2022" or "Kommunen – Polisen" must keep it. A dash between digits
    is an en dash when it is at least ``EN_DASH_DIGITS`` of the digits' height long, a
-   dash standing alone when it is at least ``EN_DASH_EM`` of its line's text height;
+   dash standing alone when it is at least ``EN_DASH_EM`` of its line's text height; an
+   ISO date keeps its hyphens, and a "hyphen" between letters shorter than a hyphen is
+   a speck between two words ("lovar-att");
 5. a speck glued to the front of a word is taken off ("'med", ".och", '"Anneli' read
    with low confidence), and one read between two words parts them ("27:januari";
    ``strip_glued_marks``).
@@ -414,8 +420,8 @@ def _drawing(line: list[OcrWord]) -> bool:
 def read_image(image: Any, dpi: float = RESOLUTION) -> list[OcrWord]:
     """The words Tesseract reads on a page image rendered at ``dpi``, without specks and
     mark-only lines; a small mark opening a line is a bullet ("•"), unless the line goes
-    on in lower case (then it is a speck and dropped); dashes as long as they are
-    printed; no speck glued to a word's front."""
+    on in lower case and no other mark stands in its column (then it is a speck and
+    dropped); dashes as long as they are printed; no speck glued to a word's front."""
     _check()
     page = clean_page(image, dpi)
     words = _drop_mark_lines(parse_hocr(run_tesseract(page)))
