@@ -90,7 +90,9 @@ def _printed_key(line: Line, body: float, words: int) -> HeadingKey | None:
 def guess_headings(units: list[Unit], key: HeadingKey) -> None:
     """On scanned pages, where weight cannot be seen: a one-line paragraph that reads
     like a title above body text becomes a heading with ``key``; one that names a
-    section agreements have needs no more than something under it that is no heading."""
+    section agreements have needs no more than something under it that is no heading.
+    So does a one-line numbered item that names a section over a paragraph, with its
+    number ("1. Parter": bold at body size, its weight unseen, read as a list item)."""
     for unit, nxt in zip(units, units[1:], strict=False):
         if _numbered_section_title(unit, nxt):
             # "1. Parter" set bold at body size, read as the first item of a list
