@@ -139,3 +139,22 @@ def test_a_piece_of_a_tables_rule_opening_a_line_is_no_bullet() -> None:
     words[1].first = False
     marks_apart(words)
     assert words[0].text == "•"
+
+
+def test_a_signers_line_on_a_scan_is_no_guessed_heading() -> None:
+    """On a scan a one-line paragraph that reads like a title over text is taken for a
+    heading; a signer's "name, title, organisation" over the next signer is not."""
+    from samverkan_extract.readers.pdf.headings import guess_headings
+    from samverkan_extract.readers.pdf.units import Unit
+
+    def paragraph(text: str) -> Unit:
+        return Unit("paragraph", [text], 1, (0.0, 0.0, 1.0, 1.0))
+
+    units = [
+        paragraph("Per-Olof Sandberg (S), kommunstyrelsens ordförande, Exby kommun"),
+        paragraph("Jenny Axelsson, lokalpolisområdeschef, Polismyndigheten"),
+        paragraph("Samverkan och uppföljning"),
+        paragraph("Rådet följer upp överenskommelsen varje år och redovisar för nämnden."),
+    ]
+    guess_headings(units, (12.0, False))
+    assert [u.kind for u in units] == ["paragraph", "paragraph", "heading", "paragraph"]

@@ -135,11 +135,14 @@ def _names_section(text: str) -> bool:
 
 def _reads_like_title(text: str) -> bool:
     """Short, capitalised after its numbering, no closing punctuation (but "PARTER:"),
-    a few letters and no year."""
+    a few letters and no year; not a list of parts set apart by commas (a signer's
+    "name, title, organisation")."""
     words = text.split()
     upper_label = text.endswith(":") and text[:-1].isupper()  # "PARTER:"
     title = _NUMBERING.sub("", text)
     if not words or len(words) > TITLE_WORDS or not title[:1].isupper():
+        return False
+    if text.count(",") >= 2:
         return False
     if text[-1] in ".,;:!?" and not upper_label:
         return False
