@@ -18,6 +18,7 @@ document. The medborgarlöfte's promises and the commitments both read these.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import regex
@@ -87,16 +88,13 @@ def _find(ctx: Context) -> list[Undertaking]:
     blocks = [b for b in ctx.document.blocks if b.end <= limit]
     out: list[Undertaking] = []
     used: set[int] = set()  # blocks read as undertakings of a lead-in
-    for i, block in enumerate(blocks):
-        lead = _lead_in(ctx, block, pats)
-        if lead is None:
-            continue
-        party, lead_start = lead
+    leads = {i: lead for i, b in enumerate(blocks) if (lead := _lead_in(ctx, b, pats))}
+    for i, (party, lead_start) in leads.items():
         kinds = party_kinds(ctx, party)
         if not kinds:
             continue  # "Utifrån lägesbilden lovar ...": no party named
         heading = _heading_above(ctx, blocks, i)
-        for start, end, n in _listed_under(ctx, blocks, i):
+        for start, end, n in _listed_under(ctx, blocks, i, leads.keys()):
             used.add(n)
             out.append(Undertaking(party, kinds, start, end, lead_start, *heading))
     where = _sentence_places(ctx)
@@ -144,9 +142,11 @@ def _lead_in(
     return m.group("party"), offset + m.start("party")
 
 
-def _listed_under(ctx: Context, blocks: list[Block], i: int) -> list[tuple[int, int, int]]:
-    """The undertakings a lead-in introduces: (start, end, block index)."""
-    pats = ctx.kb.derived("undertaking_patterns", _patterns)
+def _listed_under(
+    ctx: Context, blocks: list[Block], i: int, leads: Collection[int]
+) -> list[tuple[int, int, int]]:
+    """The undertakings the lead-in ``blocks[i]`` introduces: (start, end, block index),
+    up to the next of the ``leads``."""
     lead = blocks[i]
     if lead.kind == "table_cell" and lead.table is not None:
         return [
@@ -162,7 +162,7 @@ def _listed_under(ctx: Context, blocks: list[Block], i: int) -> list[tuple[int, 
     for n in range(i + 1, len(blocks)):
         b = blocks[n]
         if b.kind == "list_item":
-            if _lead_in(ctx, b, pats) is not None:
+            if n in leads:
                 break  # the next party's lead-in, set as an item of the same list
             depth = b.depth if depth is None else depth
             if b.depth == depth:

@@ -61,6 +61,7 @@ from samverkan_extract.errors import MissingDependencyError
 from samverkan_extract.readers.ocr_words import (
     BULLET_TOKENS,
     DARK,
+    MARK_HEIGHT,
     OcrWord,
     marks_apart,
     read_dashes,
@@ -320,7 +321,7 @@ def without_noise(words: list[OcrWord]) -> list[OcrWord]:
     on its line was read with confidence ("• öka närvaron": "öka" read at 22)."""
     noise = set()
     for i, w in enumerate(words):
-        after = words[i + 1] if i + 1 < len(words) and not words[i + 1].first else None
+        after = _next_on_line(words, i)
         if _is_noise(w) and not (after is not None and after.conf >= SURE_CONF and _word_shaped(w)):
             noise.add(i)
     return _without(words, noise)
@@ -338,6 +339,11 @@ def _without(words: list[OcrWord], dropped: set[int]) -> list[OcrWord]:
             out.append(w)
             opens = False
     return out
+
+
+def _next_on_line(words: list[OcrWord], i: int) -> OcrWord | None:
+    """The word after ``words[i]`` on its line, if any."""
+    return words[i + 1] if i + 1 < len(words) and not words[i + 1].first else None
 
 
 def _word_shaped(word: OcrWord) -> bool:
@@ -369,7 +375,7 @@ def _bullet_like(word: OcrWord) -> bool:
     ):
         return False
     # bigger than a speck, smaller than a letter
-    return 0.15 * size <= width <= 0.6 * size and 0.15 * size <= height <= 0.6 * size
+    return 0.15 * size <= width <= 0.6 * size and 0.15 * size <= height <= MARK_HEIGHT * size
 
 
 def straighten(words: list[OcrWord]) -> list[tuple[OcrWord, float, float, float, float]]:
@@ -442,7 +448,7 @@ def _bullets(words: list[OcrWord]) -> list[OcrWord]:
     specks = set()
     for i in marks:
         w = words[i]
-        after = words[i + 1] if i + 1 < len(words) and not words[i + 1].first else None
+        after = _next_on_line(words, i)
         if (
             after is not None
             and after.text[:1].islower()
@@ -459,7 +465,7 @@ def _in_bullet_column(words: list[OcrWord], i: int, marks: list[int]) -> bool:
 
     def apart(j: int) -> bool:
         w = words[j]
-        after = words[j + 1] if j + 1 < len(words) and not words[j + 1].first else None
+        after = _next_on_line(words, j)
         return after is not None and after.x0 - w.x1 >= 0.5 * (w.size or w.bottom - w.top)
 
     if not apart(i):

@@ -191,9 +191,8 @@ def read_dashes(words: list[OcrWord], page: Any) -> None:
             continue
         runs, height = measured
         chars = list(w.text)
-        for k in dated:
-            chars[k] = "-"
-        for m, (_, run) in zip(found, _runs_at(runs, found, w), strict=True):
+        at = runs if len(runs) == len(found) else [_run_nearest(runs, m, w) for m in found]
+        for m, (_, run) in zip(found, at, strict=True):
             chars[m.start()] = "–" if run >= EN_DASH_DIGITS * height else "-"
         w.text = "".join(chars)
 
@@ -208,26 +207,21 @@ def _speck_hyphen(pixels: Any, w: OcrWord) -> None:
     if m is None or measured is None or not measured[0] or size <= 0:
         return
     char = (w.x1 - w.x0) / len(w.text)
-    at = (m.start() + 0.5) * char
-    start, length = min(measured[0], key=lambda r: abs(r[0] + r[1] / 2 - at))
-    if abs(start + length / 2 - at) <= char and length < SPECK_HYPHEN * size:
+    start, length = _run_nearest(measured[0], m, w)
+    if abs(start + length / 2 - (m.start() + 0.5) * char) <= char and length < (
+        SPECK_HYPHEN * size
+    ):
         w.text = w.text[: m.start()] + " " + w.text[m.end() :]
 
 
-def _runs_at(
-    runs: list[tuple[int, int]], found: list[regex.Match[str]], word: OcrWord
-) -> list[tuple[int, int]]:
-    """The dash-like run each dash of the word is: all of them when there are as many,
-    else the run nearest where the dash stands in the word's text (a stroke of a "7"
-    is dash-like too)."""
-    if len(runs) == len(found):
-        return runs
-    width, n = word.x1 - word.x0, len(word.text)
-    chosen = []
-    for m in found:
-        at = (m.start() + 0.5) / n * width
-        chosen.append(min(runs, key=lambda r: abs(r[0] + r[1] / 2 - at)))
-    return chosen
+def _run_nearest(
+    runs: list[tuple[int, int]], dash: regex.Match[str], word: OcrWord
+) -> tuple[int, int]:
+    """The dash-like run nearest where ``dash`` stands in the word's text (a word's
+    characters taken as equally wide): more runs than dashes when a stroke of a "7" is
+    dash-like too."""
+    at = (dash.start() + 0.5) / len(word.text) * (word.x1 - word.x0)
+    return min(runs, key=lambda r: abs(r[0] + r[1] / 2 - at))
 
 
 def dash_runs(pixels: Any, word: OcrWord) -> tuple[list[tuple[int, int]], float] | None:
